@@ -1,18 +1,32 @@
 package main
 
 import (
-	"errors"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/yuma-go/yuma/replay"
 )
 
 func newReplayCmd(e *env) *cobra.Command {
-	_ = e
-	return &cobra.Command{
-		Use:   "replay",
+	var fields string
+	cmd := &cobra.Command{
+		Use:   "replay FILE",
 		Short: "Run a subnet replay file and print one JSON object per epoch",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("replay: not implemented yet")
+		Long: `Run a replay file and print one JSON line per epoch on stdout.
+
+A file with "steps" drives the chain's state machine (register, set_weights,
+set_stake, reset_bonds, commit/reveal, epoch); a file with "epochs" is a matrix
+replay of explicit stake and weights per epoch. See docs/replay.md.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var opts replay.Options
+			if fields != "" {
+				opts.Fields = strings.Split(fields, ",")
+			}
+			return replay.RunFile(cmd.Context(), args[0], opts, e.stdout)
 		},
 	}
+	cmd.Flags().StringVar(&fields, "fields", "", "comma-separated output fields to keep (e.g. dividends,incentive)")
+	return cmd
 }
