@@ -110,8 +110,8 @@ func (o Options) validate() error {
 	if o.Rounds < 1 || o.Rounds > 10000 {
 		return bad("--rounds", "%d is not in [1, 10000]", o.Rounds)
 	}
-	if o.Lag < 0 || o.Lag > 10000 {
-		return bad("--lag", "%d is not in [0, 10000]", o.Lag)
+	if o.Lag < 1 || o.Lag > 10000 {
+		return bad("--lag", "%d is not in [1, 10000]", o.Lag)
 	}
 	if !finite(o.AlphaHigh) || o.AlphaHigh <= 0 || o.AlphaHigh >= 1 {
 		return bad("--alpha-high", "%v is not in (0, 1)", o.AlphaHigh)

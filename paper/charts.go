@@ -1,0 +1,164 @@
+package paper
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/yuma-go/yuma/report"
+)
+
+// figure is anything that renders to PNG/SVG (a report.Chart or report.Panels).
+type figure interface {
+	WriteFiles(base string) error
+	SVG() ([]byte, error)
+}
+
+// namedFigure is one figure with its file stem and caption.
+type namedFigure struct {
+	stem, caption string
+	fig           figure
+}
+
+func (r *Result) figures() []namedFigure {
+	return []namedFigure{
+		{"fig1", "Fig. 1: immediate weight-copying penalty G (20-round mean) over the initial signal rho and the jump delta of miner A, liquid alpha on.", r.fig1Chart()},
+		{"fig2", "Fig. 2: dynamics for delta 0.1 (rho 0): weights on miner A, the copier's dividend share, the penalty with and without liquid alpha, and the amplification H.", r.Fig2.panels(r.Settings)},
+		{"fig3", "Fig. 3: the same for delta 0.5.", r.Fig3.panels(r.Settings)},
+		{"fig4", "Fig. 4: mean penalty G against alpha_low for each jump delta (rho 0); alpha_low = alpha_high = 0.9 is liquid alpha switched off.", r.fig4Chart()},
+		{"fig5", "Fig. 5: the alpha_low that maximises G, over (rho, rho + delta), alpha_high 0.9.", r.fig5Chart()},
+		{"lag_sweep", "Lag sweep: the copier's dividend per stake relative to the honest validator, against its lag, for several stake shares.", r.lagChart()},
+	}
+}
+
+func (d Dynamics) panels(s Settings) report.Panels {
+	n := len(d.Rows)
+	t := make([]float64, n)
+	col := func(f func(DynamicsRow) float64) []float64 {
+		out := make([]float64, n)
+		for i, r := range d.Rows {
+			out[i] = f(r)
+		}
+		return out
+	}
+	for i := range t {
+		t[i] = float64(i)
+	}
+	head := fmt.Sprintf("rho = 0.00, delta = %.2f", d.Delta)
+	return report.Panels{Cols: 2, Charts: []report.Chart{
+		{Title: "Weight on miner A | " + head, XLabel: "round t", YLabel: "weight",
+			Series: []report.Series{
+				{Name: "honest j (= consensus)", X: t, Y: col(func(r DynamicsRow) float64 { return r.WeightHonestA })},
+				{Name: fmt.Sprintf("copier k (lag %d)", s.Lag), X: t, Y: col(func(r DynamicsRow) float64 { return r.WeightCopierA }), Dashed: true},
+			}},
+		{Title: "Copier's dividend share D_t^k", XLabel: "round t", YLabel: "dividend share",
+			Series: []report.Series{
+				{Name: "without liquid alpha", X: t, Y: col(func(r DynamicsRow) float64 { return r.DividendCopierFixed })},
+				{Name: fmt.Sprintf("with liquid alpha (alpha_low %.1f)", s.AlphaLow), X: t, Y: col(func(r DynamicsRow) float64 { return r.DividendCopierLiquid })},
+			}},
+		{Title: "Weight-copying penalty G_t(j,k)", XLabel: "round t", YLabel: "D^j - D^k",
+			Series: []report.Series{
+				{Name: "without liquid alpha", X: t, Y: col(func(r DynamicsRow) float64 { return r.PenaltyFixed })},
+				{Name: "with liquid alpha", X: t, Y: col(func(r DynamicsRow) float64 { return r.PenaltyLiquid })},
+			}},
+		{Title: "Amplification H_t", XLabel: "round t", YLabel: "H = G(liquid) / G(fixed)",
+			Series: []report.Series{{Name: "H_t", X: t, Y: col(func(r DynamicsRow) float64 { return r.Amplification }), Points: true}},
+			HLines: []report.Reference{{Name: "H = 1", Y: 1}}},
+	}}
+}
+
+// tenths reports whether x is a multiple of 0.1 (the values drawn as lines).
+func tenths(x float64) bool { return math.Abs(x*10-math.Round(x*10)) < 1e-6 }
+
+func (r *Result) fig1Chart() report.Chart {
+	c := report.Chart{Title: "Difference in dividend vs change in weight (Fig. 1)", XLabel: "jump delta of miner A", YLabel: "mean G (liquid alpha)"}
+	var rhos []float64
+	for _, cell := range r.Fig1 {
+		if len(rhos) == 0 || rhos[len(rhos)-1] != cell.Rho {
+			rhos = append(rhos, cell.Rho)
+		}
+	}
+	for _, rho := range rhos {
+		if !tenths(rho) {
+			continue
+		}
+		s := report.Series{Name: fmt.Sprintf("rho = %.1f", rho)}
+		for _, cell := range r.Fig1 {
+			if cell.Rho == rho {
+				s.X = append(s.X, cell.Delta)
+				s.Y = append(s.Y, cell.Penalty)
+			}
+		}
+		if len(s.X) > 1 {
+			c.Series = append(c.Series, s)
+		}
+	}
+	return c
+}
+
+func (r *Result) fig4Chart() report.Chart {
+	c := report.Chart{Title: fmt.Sprintf("Penalty vs alpha_low, rho = 0, alpha_high = %.1f (Fig. 4)", r.Settings.AlphaHigh),
+		XLabel: "alpha_low", YLabel: "mean G"}
+	for _, f := range r.Fig4Fixed {
+		if f.Delta == 0 || !tenths(f.Delta) {
+			continue
+		}
+		s := report.Series{Name: fmt.Sprintf("delta = %.1f", f.Delta)}
+		for _, cell := range r.Fig4 {
+			if cell.Delta == f.Delta {
+				s.X = append(s.X, cell.AlphaLow)
+				s.Y = append(s.Y, cell.Penalty)
+			}
+		}
+		c.Series = append(c.Series, s)
+	}
+	return c
+}
+
+func (r *Result) fig5Chart() report.Chart {
+	c := report.Chart{Title: fmt.Sprintf("Optimal alpha_low, alpha_high = %.1f (Fig. 5)", r.Settings.AlphaHigh),
+		XLabel: "rho + delta (final signal of miner A)", YLabel: "best alpha_low"}
+	var rhos []float64
+	for _, cell := range r.Fig5 {
+		if len(rhos) == 0 || rhos[len(rhos)-1] != cell.Rho {
+			rhos = append(rhos, cell.Rho)
+		}
+	}
+	for _, rho := range rhos {
+		if !tenths(rho) {
+			continue
+		}
+		s := report.Series{Name: fmt.Sprintf("rho = %.1f", rho)}
+		for _, cell := range r.Fig5 {
+			if cell.Rho == rho {
+				s.X = append(s.X, cell.RhoPlusDelta)
+				s.Y = append(s.Y, cell.BestAlphaLow)
+			}
+		}
+		c.Series = append(c.Series, s)
+	}
+	return c
+}
+
+func (r *Result) lagChart() report.Panels {
+	mk := func(title string, rate func(LagCell) float64) report.Chart {
+		c := report.Chart{Title: title, XLabel: "copier's lag (rounds)", YLabel: "copier D/S over honest D/S",
+			HLines: []report.Reference{{Name: "1: nominators prefer honest below", Y: 1},
+				{Name: fmt.Sprintf("1 - take (%.2f): copying stops paying below", 1-r.Settings.Take), Y: 1 - r.Settings.Take}}}
+		for _, share := range r.Settings.CopierStakes {
+			s := report.Series{Name: fmt.Sprintf("copier stake %g%%", 100*share)}
+			for _, cell := range r.Lag {
+				if cell.CopierStake == share {
+					s.X = append(s.X, float64(cell.Lag))
+					s.Y = append(s.Y, rate(cell))
+				}
+			}
+			c.Series = append(c.Series, s)
+		}
+		return c
+	}
+	head := fmt.Sprintf(" | %s, delta %.1f, %d rounds", r.Variant, r.Settings.SweepDelta, r.Settings.SweepRounds)
+	return report.Panels{Cols: 2, Charts: []report.Chart{
+		mk("Fixed bond EMA"+head, func(c LagCell) float64 { return c.RateFixed }),
+		mk("Liquid alpha"+head, func(c LagCell) float64 { return c.RateLiquid }),
+	}}
+}
