@@ -69,37 +69,59 @@ func (d Dynamics) panels(s Settings) report.Panels {
 // tenths reports whether x is a multiple of 0.1 (the values drawn as lines).
 func tenths(x float64) bool { return math.Abs(x*10-math.Round(x*10)) < 1e-6 }
 
-func (r *Result) fig1Chart() report.Chart {
-	c := report.Chart{Title: "Difference in dividend vs change in weight (Fig. 1)", XLabel: "jump delta of miner A", YLabel: "mean G (liquid alpha)"}
-	var rhos []float64
-	for _, cell := range r.Fig1 {
-		if len(rhos) == 0 || rhos[len(rhos)-1] != cell.Rho {
-			rhos = append(rhos, cell.Rho)
-		}
-	}
-	for _, rho := range rhos {
-		if !tenths(rho) {
-			continue
-		}
-		s := report.Series{Name: fmt.Sprintf("rho = %.1f", rho)}
-		for _, cell := range r.Fig1 {
-			if cell.Rho == rho {
-				s.X = append(s.X, cell.Delta)
-				s.Y = append(s.Y, cell.Penalty)
+// heat arranges cells (rho, x, value) on the rho x x grid of a heat map.
+func heat(rhos, xs []float64, cells func(yield func(rho, x, z float64))) [][]float64 {
+	idx := func(axis []float64, v float64) int {
+		for i, a := range axis {
+			if math.Abs(a-v) < 1e-9 {
+				return i
 			}
 		}
-		if len(s.X) > 1 {
-			c.Series = append(c.Series, s)
+		return -1
+	}
+	z := make([][]float64, len(rhos))
+	for i := range z {
+		z[i] = make([]float64, len(xs))
+		for k := range z[i] {
+			z[i][k] = math.NaN()
 		}
 	}
-	return c
+	cells(func(rho, x, v float64) {
+		if i, k := idx(rhos, rho), idx(xs, x); i >= 0 && k >= 0 {
+			z[i][k] = v
+		}
+	})
+	return z
 }
 
-func (r *Result) fig4Chart() report.Chart {
+func (r *Result) fig1Chart() report.HeatMap {
+	axis := grid(0, 0.5, r.Settings.Step)
+	return report.HeatMap{
+		Title:  fmt.Sprintf("Difference in dividend vs change in weight (Fig. 1), alpha_low %.1f", r.Settings.AlphaLow),
+		XLabel: "jump delta of miner A", YLabel: "initial signal rho of miner A", ZLabel: "mean G = D^j - D^k",
+		X: axis, Y: axis, LabelFormat: "%.4f", Width: 20, Height: 14,
+		Z: heat(axis, axis, func(yield func(rho, x, z float64)) {
+			for _, c := range r.Fig1 {
+				yield(c.Rho, c.Delta, c.Penalty)
+			}
+		}),
+	}
+}
+
+func (r *Result) fig4Chart() report.Panels {
 	c := report.Chart{Title: fmt.Sprintf("Penalty vs alpha_low, rho = 0, alpha_high = %.1f (Fig. 4)", r.Settings.AlphaHigh),
 		XLabel: "alpha_low", YLabel: "mean G"}
+	best := report.Chart{Title: "Optimal alpha_low vs signal jump delta (rho = 0)", XLabel: "jump delta of miner A", YLabel: "best alpha_low",
+		YMin: 0, YMax: 1}
+	opt := report.Series{Name: "alpha_low maximising mean G", Points: true}
 	for _, f := range r.Fig4Fixed {
-		if f.Delta == 0 || !tenths(f.Delta) {
+		if f.Delta == 0 {
+			continue
+		}
+		_, a, _ := r.Fig4Best(f.Delta)
+		opt.X = append(opt.X, f.Delta)
+		opt.Y = append(opt.Y, a)
+		if !tenths(f.Delta) {
 			continue
 		}
 		s := report.Series{Name: fmt.Sprintf("delta = %.1f", f.Delta)}
@@ -111,37 +133,32 @@ func (r *Result) fig4Chart() report.Chart {
 		}
 		c.Series = append(c.Series, s)
 	}
-	return c
+	best.Series = []report.Series{opt}
+	return report.Panels{Cols: 2, Charts: []report.Chart{c, best}}
 }
 
-func (r *Result) fig5Chart() report.Chart {
-	c := report.Chart{Title: fmt.Sprintf("Optimal alpha_low, alpha_high = %.1f (Fig. 5)", r.Settings.AlphaHigh),
-		XLabel: "rho + delta (final signal of miner A)", YLabel: "best alpha_low"}
-	var rhos []float64
-	for _, cell := range r.Fig5 {
-		if len(rhos) == 0 || rhos[len(rhos)-1] != cell.Rho {
-			rhos = append(rhos, cell.Rho)
-		}
-	}
-	for _, rho := range rhos {
-		if !tenths(rho) {
-			continue
-		}
-		s := report.Series{Name: fmt.Sprintf("rho = %.1f", rho)}
-		for _, cell := range r.Fig5 {
-			if cell.Rho == rho {
-				s.X = append(s.X, cell.RhoPlusDelta)
-				s.Y = append(s.Y, cell.BestAlphaLow)
+func (r *Result) fig5Chart() report.HeatMap {
+	axis := grid(0, 0.5, r.Settings.Step)
+	return report.HeatMap{
+		Title:  fmt.Sprintf("Optimal alpha_low, alpha_high = %.1f (Fig. 5)", r.Settings.AlphaHigh),
+		XLabel: "rho + delta (final signal of miner A)", YLabel: "rho (initial signal of miner A)", ZLabel: "best alpha_low",
+		X: axis, Y: axis, LabelFormat: "%.1f", Width: 18, Height: 14,
+		Z: heat(axis, axis, func(yield func(rho, x, z float64)) {
+			for _, c := range r.Fig5 {
+				yield(c.Rho, c.RhoPlusDelta, c.BestAlphaLow)
 			}
-		}
-		c.Series = append(c.Series, s)
+		}),
 	}
-	return c
 }
 
 func (r *Result) lagChart() report.Panels {
+	lo := 1 - r.Settings.Take
+	for _, cell := range r.Lag {
+		lo = math.Min(lo, math.Min(cell.RateFixed, cell.RateLiquid))
+	}
 	mk := func(title string, rate func(LagCell) float64) report.Chart {
 		c := report.Chart{Title: title, XLabel: "copier's lag (rounds)", YLabel: "copier D/S over honest D/S",
+			YMin: math.Floor(lo*20-0.5) / 20, YMax: 1.05, Height: 14,
 			HLines: []report.Reference{{Name: "1: nominators prefer honest below", Y: 1},
 				{Name: fmt.Sprintf("1 - take (%.2f): copying stops paying below", 1-r.Settings.Take), Y: 1 - r.Settings.Take}}}
 		for _, share := range r.Settings.CopierStakes {
@@ -157,7 +174,7 @@ func (r *Result) lagChart() report.Panels {
 		return c
 	}
 	head := fmt.Sprintf(" | %s, delta %.1f, %d rounds", r.Variant, r.Settings.SweepDelta, r.Settings.SweepRounds)
-	return report.Panels{Cols: 2, Charts: []report.Chart{
+	return report.Panels{Cols: 2, Height: 14, Charts: []report.Chart{
 		mk("Fixed bond EMA"+head, func(c LagCell) float64 { return c.RateFixed }),
 		mk("Liquid alpha"+head, func(c LagCell) float64 { return c.RateLiquid }),
 	}}
