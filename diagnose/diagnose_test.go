@@ -1,0 +1,200 @@
+package diagnose
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/yuma-go/yuma/internal/badinput"
+	"github.com/yuma-go/yuma/metagraph"
+	"github.com/yuma-go/yuma/metagraph/datasets"
+	"github.com/yuma-go/yuma/penalty"
+)
+
+func sn31(t testing.TB) Source {
+	t.Helper()
+	snaps, err := datasets.Load("sn31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Source{Name: "sn31", Snapshots: snaps}
+}
+
+func smallOptions(src ...Source) Options {
+	o := DefaultOptions()
+	o.Sources = src
+	o.AlphaLow = []float64{0.3, 0.7}
+	o.AlphaHigh = []float64{0.7, 0.9}
+	o.RevealPeriods = []int{0, 2, 6}
+	o.Tempos = 8
+	o.Engine = newOracle
+	return o
+}
+
+func TestRunSN31Small(t *testing.T) {
+	res, err := Run(context.Background(), smallOptions(sn31(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Subnets[0]
+	// 3 alpha cells (0.3/0.7, 0.3/0.9, 0.7/0.9... and 0.7/0.7) x 3 periods.
+	if len(s.Rows) != 4*3 || res.Total != 12 || !res.Complete() {
+		t.Fatalf("rows %d total %d", len(s.Rows), res.Total)
+	}
+	if len(s.Baseline) != 3 {
+		t.Fatalf("baseline %d", len(s.Baseline))
+	}
+	if s.FirstBlock != 3600000+6*360 || s.LastBlock != 3600000+13*360 {
+		t.Fatalf("window %d..%d", s.FirstBlock, s.LastBlock)
+	}
+	for _, r := range append(s.Rows, s.Baseline...) {
+		for _, g := range []Num{r.GLast, r.GMean, r.GCumulative} {
+			if math.IsNaN(float64(g)) || g <= 0 {
+				t.Fatalf("row %+v has G %v", r, g)
+			}
+		}
+		sum := 0.0
+		for _, d := range r.Dividends {
+			sum += float64(d)
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Fatalf("dividend shares sum to %v", sum)
+		}
+	}
+	// A perfect copier (reveal period 0, copying the current consensus) is
+	// never worse off than one that lags 6 tempos.
+	g0, g6 := s.Baseline[0].GCumulative, s.Baseline[2].GCumulative
+	if !(g0 > g6) {
+		t.Fatalf("G(rp 0) = %v, G(rp 6) = %v: lag should hurt the copier", g0, g6)
+	}
+	if s.Recommendation == nil {
+		t.Fatal("no recommendation")
+	}
+}
+
+func TestShardsMergeByteForByte(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := smallOptions(sn31(t))
+	o.RevealPeriods = []int{0, 3}
+	o.Tempos = 5
+	whole, err := Run(ctx, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := whole.Write(filepath.Join(dir, "whole")); err != nil {
+		t.Fatal(err)
+	}
+	var parts []*Result
+	for i := 0; i < 3; i++ {
+		so := o
+		so.Shard = penalty.Shard{Index: i, Count: 3}
+		so.Workers = 1 + i
+		r, err := Run(ctx, so, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd := filepath.Join(dir, "shard", string(rune('a'+i)))
+		if err := r.Write(sd); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadResult(sd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, back)
+	}
+	if _, err := Merge(parts[:2]); !badinput.Is(err) {
+		t.Fatalf("merge with a missing shard: %v", err)
+	}
+	if _, err := Merge([]*Result{parts[0], parts[0], parts[1], parts[2]}); !badinput.Is(err) {
+		t.Fatalf("merge with a duplicate shard: %v", err)
+	}
+	merged, err := Merge(parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := merged.Write(filepath.Join(dir, "merged")); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := os.ReadDir(filepath.Join(dir, "whole"))
+	if len(files) < 6 {
+		t.Fatalf("only %d files written", len(files))
+	}
+	for _, f := range files {
+		a, _ := os.ReadFile(filepath.Join(dir, "whole", f.Name()))
+		b, err := os.ReadFile(filepath.Join(dir, "merged", f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the unsharded run and the merged shards", f.Name())
+		}
+	}
+}
+
+func TestBadHistory(t *testing.T) {
+	ctx := context.Background()
+	src := sn31(t)
+	short := Source{Name: "short", Snapshots: src.Snapshots[:5]}
+	if _, err := Run(ctx, smallOptions(short), nil); !badinput.Is(err) {
+		t.Fatalf("short history: %v", err)
+	}
+	mixed := Source{Name: "mixed", Snapshots: append([]*metagraph.Snapshot{{Netuid: 15, Block: 1, N: 256, Stake: make([]float64, 256)}}, src.Snapshots[1:20]...)}
+	if _, err := Run(ctx, smallOptions(mixed), nil); !badinput.Is(err) {
+		t.Fatalf("mixed netuids: %v", err)
+	}
+	dup := Source{Name: "dup", Snapshots: append([]*metagraph.Snapshot{src.Snapshots[3]}, src.Snapshots[:20]...)}
+	if _, err := Run(ctx, smallOptions(dup), nil); !badinput.Is(err) {
+		t.Fatalf("duplicate block: %v", err)
+	}
+	o := smallOptions(src)
+	o.AlphaLow = []float64{1.5}
+	if _, err := Run(ctx, o, nil); !badinput.Is(err) {
+		t.Fatalf("alpha out of range: %v", err)
+	}
+	if _, err := Run(ctx, smallOptions(), nil); !badinput.Is(err) {
+		t.Fatalf("no source: %v", err)
+	}
+}
+
+func TestParseLists(t *testing.T) {
+	got, err := ParseInts("--reveal-periods", "1:29:2")
+	if err != nil || len(got) != 15 || got[0] != 1 || got[14] != 29 {
+		t.Fatalf("1:29:2 = %v, %v", got, err)
+	}
+	f, err := ParseFloats("--alpha-low", "0.1:0.9:0.2")
+	if err != nil || len(f) != 5 || f[4] != 0.9 {
+		t.Fatalf("0.1:0.9:0.2 = %v, %v", f, err)
+	}
+	for _, bad := range []string{"", "a", "1:2", "3:1:1", "0:1:0", "1,,2"} {
+		if _, err := ParseFloats("--x", bad); !badinput.Is(err) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, err := ParseInts("--x", "1.5"); err == nil {
+		t.Error("1.5 accepted as int")
+	}
+	for _, s := range []string{"median", "share:0.05", "tao:1000"} {
+		c, err := ParseCopierStake(s)
+		if err != nil || c.String() != s {
+			t.Errorf("%s -> %v %v", s, c, err)
+		}
+	}
+	for _, s := range []string{"share:1", "tao:-1", "x:1", "share:nan", "share"} {
+		if _, err := ParseCopierStake(s); !badinput.Is(err) {
+			t.Errorf("%q accepted", s)
+		}
+	}
+	env := map[string]string{"JOB_COMPLETION_INDEX": "2", "JOB_COMPLETIONS": "4"}
+	sh, err := ShardFromEnv(func(k string) string { return env[k] }, 0)
+	if err != nil || sh != (penalty.Shard{Index: 2, Count: 4}) {
+		t.Fatalf("auto shard = %v, %v", sh, err)
+	}
+	if _, err := ShardFromEnv(func(string) string { return "" }, 0); !badinput.Is(err) {
+		t.Fatal("auto shard without env accepted")
+	}
+}
