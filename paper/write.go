@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -143,7 +144,11 @@ func (r *Result) MarshalSummary() ([]byte, error) {
 
 // Write writes every output into dir (created if needed): fig1..fig5 and
 // lag_sweep as CSV, PNG and SVG, summary.json and claims.md.
-func (r *Result) Write(dir string) error {
+func (r *Result) Write(dir string) error { return r.write(dir, true) }
+
+// write writes the outputs; withPNG false skips the PNG files (rasterising is
+// slow under the race detector, so race-enabled tests check the SVGs only).
+func (r *Result) write(dir string, withPNG bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("paper output: %w", err)
 	}
@@ -185,7 +190,20 @@ func (r *Result) Write(dir string) error {
 		return err
 	}
 	for _, f := range r.figures() {
-		if err := f.fig.WriteFiles(p(f.stem)); err != nil {
+		var err error
+		if withPNG {
+			err = f.fig.WriteFiles(p(f.stem))
+		} else {
+			err = atomicfile.Write(p(f.stem)+".svg", func(w io.Writer) error {
+				svg, err := f.fig.SVG()
+				if err != nil {
+					return err
+				}
+				_, err = w.Write(svg)
+				return err
+			})
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", f.stem, err)
 		}
 	}
