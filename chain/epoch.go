@@ -1,0 +1,496 @@
+// Package chain is the bit-exact Yuma Consensus epoch of the Bittensor chain
+// (subtensor's epoch_mechanism, fixed-point I32F32 arithmetic), implementing
+// subnet.Engine. Every step follows chain-epoch.md sections 4-6 and 8; see
+// docs/chain.md for the rule-by-rule sources.
+package chain
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+
+	"github.com/yuma-go/yuma/fixed"
+	"github.com/yuma-go/yuma/internal/badinput"
+	"github.com/yuma-go/yuma/subnet"
+)
+
+// Engine runs chain epochs. The zero value is the production sparse path.
+type Engine struct {
+	dense bool
+}
+
+// New returns the production (sparse) chain engine.
+func New() *Engine { return &Engine{} }
+
+// NewDense returns the chain's test-only dense path (epoch_dense_mechanism):
+// no owner exceptions, no commit-reveal column mask, Yuma3 liquid alpha
+// decays every bond, full bond rows stored.
+func NewDense() *Engine { return &Engine{dense: true} }
+
+var _ subnet.Engine = (*Engine)(nil)
+
+// Detail is the intermediate state of one epoch, for tests and diagnostics.
+type Detail struct {
+	Stake, ActiveStake, Consensus, Incentive, Dividends, ValidatorTrust []fixed.I32F32
+	CombinedEmission                                                    []fixed.I32F32 // normalised
+	Weights, Clipped, WeightsForBonds, Bonds                            sparse
+}
+
+// Epoch implements subnet.Engine.
+func (e *Engine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, error) {
+	out, _, err := e.run(st, block, emission)
+	return out, err
+}
+
+func checkConfig(h subnet.Hyperparameters) error {
+	switch h.Yuma {
+	case subnet.Yuma2, subnet.Yuma3:
+	case subnet.Yuma1:
+		return badinput.New("", "", "yuma", "yuma1 has no chain implementation (the chain has only the original-Yuma (yuma2) and Yuma3 paths); use engine float")
+	default:
+		return badinput.New("", "", "yuma", "unknown version %q for engine chain (want yuma2 or yuma3)", h.Yuma)
+	}
+	switch h.LiquidAlpha {
+	case subnet.LiquidAlphaOff, subnet.LiquidAlphaV2:
+	case subnet.LiquidAlphaV1:
+		if h.Yuma != subnet.Yuma2 {
+			return badinput.New("", "", "liquid_alpha", "v1 existed only on the original-Yuma path: use yuma2")
+		}
+	default:
+		return badinput.New("", "", "liquid_alpha", "unknown mode %q for engine chain (want off, v1 or v2)", h.LiquidAlpha)
+	}
+	return nil
+}
+
+func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, *Detail, error) {
+	h := st.Hyper
+	if err := checkConfig(h); err != nil {
+		return subnet.EpochOutput{}, nil, err
+	}
+	n := len(st.Neurons)
+	if n == 0 {
+		return subnet.EpochOutput{}, nil, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
+	}
+	nr := st.Neurons
+	owner := -1
+	if !e.dense && h.OwnerUID != nil && *h.OwnerUID < n {
+		owner = *h.OwnerUID
+	}
+
+	// 1. Activity.
+	cutoff := h.ActivityCutoffBlocks()
+	active := make([]bool, n)
+	for i := range nr {
+		up, carry := bits.Add64(nr[i].LastUpdate, cutoff, 0)
+		if carry != 0 {
+			up = math.MaxUint64
+		}
+		active[i] = !(up < block)
+	}
+
+	// 2. Stake: threshold (owner exempt), I64F64 normalisation, then I32F32.
+	filtered := make([]uint64, n)
+	var total uint64
+	for i := range nr {
+		s := nr[i].Stake
+		if i != owner && s < h.StakeThreshold {
+			s = 0
+		}
+		filtered[i] = s
+		var carry uint64
+		total, carry = bits.Add64(total, s, 0)
+		if carry != 0 || total > math.MaxInt64 {
+			return subnet.EpochOutput{}, nil, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
+		}
+	}
+	stake := make([]fixed.I32F32, n)
+	for i, s := range filtered {
+		stake[i] = fixed.I64F64RatioToI32F32(s, total)
+	}
+
+	// 3. Permits: previous (owner forced) mask this epoch; new ones are stored.
+	prevPermit := make([]bool, n)
+	for i := range nr {
+		prevPermit[i] = nr[i].ValidatorPermit || i == owner
+	}
+	newPermit := isTopKNonzero(stake, int(h.MaxAllowedValidators))
+	if owner >= 0 {
+		newPermit[owner] = true
+	}
+
+	// 4. Active stake.
+	activeStake := make([]fixed.I32F32, n)
+	for i := range stake {
+		if active[i] && prevPermit[i] {
+			activeStake[i] = stake[i]
+		}
+	}
+	normalize(activeStake)
+
+	// 5. Weights and masks.
+	w := make(sparse, n)
+	for i := range nr {
+		if !prevPermit[i] {
+			continue
+		}
+		var cb uint64 = math.MaxUint64
+		if h.CommitReveal && !e.dense {
+			for _, c := range nr[i].Commits {
+				if c.Block < cb {
+					cb = c.Block
+				}
+			}
+		}
+		row := make([]entry, 0, len(nr[i].Weights))
+		for _, we := range nr[i].Weights {
+			j := int(we.UID)
+			if j >= n {
+				continue
+			}
+			if j == i && (i != owner || e.dense) {
+				continue
+			}
+			if nr[i].LastUpdate <= nr[j].RegisteredAt {
+				continue
+			}
+			if cb < nr[j].RegisteredAt {
+				continue
+			}
+			row = append(row, entry{j, fixed.FromU16(we.Value)})
+		}
+		w[i] = row
+	}
+	rowNormalize(w)
+
+	// 6. Consensus.
+	kappa := fixed.FromU16(h.Kappa).SafeDiv(fixed.FromU16(math.MaxUint16))
+	consensus := weightedMedianColSparse(activeStake, w, n, kappa)
+
+	// 7-9. Clipping, validator trust, incentive.
+	clipped := colClip(w, consensus)
+	vtrust := make([]fixed.I32F32, n)
+	ranks := make([]fixed.I32F32, n)
+	for i, row := range clipped {
+		for _, en := range row {
+			vtrust[i] += en.v
+			ranks[en.j] += activeStake[i].Mul(en.v)
+		}
+	}
+	incentive := ranks
+	normalize(incentive)
+
+	// 10. Weights for bonds.
+	beta := fixed.FromU16(h.BondsPenalty).SafeDiv(fixed.FromU16(math.MaxUint16))
+	wb := interpolate(w, clipped, n, beta)
+
+	// 11. Bonds and dividends.
+	var lastTempo uint64
+	if block > uint64(h.Tempo) {
+		lastTempo = block - uint64(h.Tempo)
+	}
+	scratch := make([]fixed.I32F32, n)
+	var (
+		dividends  []fixed.I32F32
+		emaBonds   sparse // the bonds persisted (before the storage encoding)
+		exactBonds sparse
+		stored     [][]subnet.BondEntry
+	)
+	if h.Yuma == subnet.Yuma3 {
+		bonds := loadBonds(nr, n, lastTempo, true)
+		if h.LiquidAlpha == subnet.LiquidAlphaV2 && anyNonZero(consensus) {
+			alphas := e.liquidAlphaV2(h, wb, bonds, consensus)
+			if e.dense {
+				emaBonds = matEMAAlphaDense(wb, bonds, n, alphas)
+			} else {
+				emaBonds = matEMAAlphaSparse(wb, bonds, n, alphas)
+			}
+		} else {
+			emaBonds = matEMA(wb, bonds, n, fixed.PPMComplement(h.BondsMovingAverage))
+		}
+		norm := cloneSparse(emaBonds)
+		colNormalize(norm, n, scratch)
+		total := matmulTranspose(norm, incentive, n)
+		dividends = make([]fixed.I32F32, n)
+		for i := range total {
+			if v, ok := total[i].CheckedMul(activeStake[i]); ok {
+				dividends[i] = v
+			}
+		}
+		normalize(dividends)
+		exactBonds = emaBonds
+		stored = storeRows(emaBonds, newPermit, n, e.dense)
+	} else {
+		bonds := loadBonds(nr, n, lastTempo, false)
+		colNormalize(bonds, n, scratch)
+		delta := make(sparse, n)
+		for i, row := range wb {
+			d := make([]entry, len(row))
+			for k, en := range row {
+				d[k] = entry{en.j, en.v.Mul(activeStake[i])}
+			}
+			delta[i] = d
+		}
+		colNormalize(delta, n, scratch)
+		if alpha, ok := liquidAlphaV1(h, consensus); ok {
+			emaBonds = matEMAAlphaVec(delta, bonds, n, alpha)
+		} else {
+			emaBonds = matEMA(delta, bonds, n, fixed.PPMComplement(h.BondsMovingAverage))
+		}
+		colNormalize(emaBonds, n, scratch)
+		dividends = matmulTranspose(emaBonds, incentive, n)
+		normalize(dividends)
+		exactBonds = cloneSparse(emaBonds)
+		colMaxUpscale(emaBonds, scratch)
+		stored = storeRows(emaBonds, newPermit, n, e.dense)
+	}
+
+	// 12. Emission.
+	combined := make([]fixed.I32F32, n)
+	var es fixed.I32F32
+	for i := range combined {
+		combined[i] = incentive[i].SatAdd(dividends[i])
+		es += combined[i]
+	}
+	server := append([]fixed.I32F32(nil), incentive...)
+	validator := append([]fixed.I32F32(nil), dividends...)
+	normalizeUsingSum(server, es)
+	normalizeUsingSum(validator, es)
+	normalize(combined)
+	if es == 0 {
+		src := activeStake
+		if !anyNonZero(activeStake) {
+			src = stake
+		}
+		copy(validator, src)
+		copy(combined, src)
+	}
+
+	// 13. Outputs.
+	out := subnet.EpochOutput{
+		Consensus:       u16s(consensus),
+		Incentive:       u16s(incentive),
+		Dividends:       u16s(dividends),
+		ValidatorTrust:  u16s(vtrust),
+		Emission:        make([]float64, n),
+		ValidatorPermit: newPermit,
+		Active:          active,
+		Bonds:           make([][]float64, n),
+		StoredBonds:     stored,
+		Exact: &subnet.Proportions{
+			Consensus:      floats(consensus),
+			Incentive:      floats(incentive),
+			Dividends:      floats(dividends),
+			ValidatorTrust: floats(vtrust),
+			Emission:       floats(combined),
+			Bonds:          dense(exactBonds, n),
+		},
+	}
+	for i := range combined {
+		out.Emission[i] = float64(fixed.I96F32MulU64(combined[i], emission))
+		row := make([]float64, n)
+		for _, b := range stored[i] {
+			row[b.UID] = b.Value
+		}
+		out.Bonds[i] = row
+	}
+	det := &Detail{
+		Stake: stake, ActiveStake: activeStake, Consensus: consensus, Incentive: incentive,
+		Dividends: dividends, ValidatorTrust: vtrust, CombinedEmission: combined,
+		Weights: w, Clipped: clipped, WeightsForBonds: wb, Bonds: exactBonds,
+	}
+	return out, det, nil
+}
+
+// loadBonds reads the stored bond rows (u16 integers, or u16/65535 for
+// Yuma3) and removes columns of miners registered since the last tempo.
+func loadBonds(nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) sparse {
+	b := make(sparse, n)
+	for i := range nr {
+		row := make([]entry, 0, len(nr[i].Bonds))
+		for _, be := range nr[i].Bonds {
+			j := int(be.UID)
+			if j >= n || lastTempo <= nr[j].RegisteredAt {
+				continue
+			}
+			u := bondU16(be.Value)
+			v := fixed.FromU16(u)
+			if proportion {
+				v = fixed.U16Proportion(u)
+			}
+			row = append(row, entry{j, v})
+		}
+		b[i] = row
+	}
+	return b
+}
+
+func bondU16(v float64) uint16 {
+	switch {
+	case !(v > 0):
+		return 0
+	case v >= math.MaxUint16:
+		return math.MaxUint16
+	}
+	return uint16(v)
+}
+
+// storeRows encodes bonds as the chain stores them: fixed_proportion_to_u16
+// per entry, persisted only for uids with a new permit.
+func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEntry {
+	out := make([][]subnet.BondEntry, n)
+	for i := range m {
+		if !permit[i] {
+			out[i] = []subnet.BondEntry{}
+			continue
+		}
+		if denseRows {
+			row := make([]subnet.BondEntry, n)
+			for j := range row {
+				row[j].UID = uint16(j)
+			}
+			for _, en := range m[i] {
+				row[en.j].Value = float64(fixed.ToU16Proportion(en.v))
+			}
+			out[i] = row
+			continue
+		}
+		row := make([]subnet.BondEntry, len(m[i]))
+		for k, en := range m[i] {
+			row[k] = subnet.BondEntry{UID: uint16(en.j), Value: float64(fixed.ToU16Proportion(en.v))}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// matmulTranspose is matmul_transpose_sparse: out_i = sum_j m_ij * v_j.
+func matmulTranspose(m sparse, v []fixed.I32F32, n int) []fixed.I32F32 {
+	out := make([]fixed.I32F32, n)
+	for i, row := range m {
+		for _, en := range row {
+			out[i] += v[en.j].Mul(en.v)
+		}
+	}
+	return out
+}
+
+func anyNonZero(x []fixed.I32F32) bool {
+	for _, v := range x {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func u16s(x []fixed.I32F32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(fixed.ToU16Proportion(v))
+	}
+	return out
+}
+
+func floats(x []fixed.I32F32) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = v.Float()
+	}
+	return out
+}
+
+func dense(m sparse, n int) [][]float64 {
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = make([]float64, n)
+		if i < len(m) {
+			for _, en := range m[i] {
+				out[i][en.j] = en.v.Float()
+			}
+		}
+	}
+	return out
+}
+
+// alphaValues returns (alpha_low, alpha_high) / 65535 truncated.
+func alphaValues(h subnet.Hyperparameters) (lo, hi fixed.I32F32) {
+	m := fixed.FromU16(math.MaxUint16)
+	return fixed.FromU16(h.AlphaLow).SafeDiv(m), fixed.FromU16(h.AlphaHigh).SafeDiv(m)
+}
+
+// liquidAlphaV2 is compute_liquid_alpha_values_sparse: per (validator,
+// miner) alpha. The sparse path walks each weight and bond row with a peek
+// pointer assuming ascending columns, exactly as the chain does (entries out
+// of order are read as 0); the dense path reads every entry.
+func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, consensus []fixed.I32F32) [][]fixed.I32F32 {
+	lo, hi := alphaValues(h)
+	steep := fixed.FromInt(int64(h.AlphaSigmoidSteepness))
+	n := len(consensus)
+	out := make([][]fixed.I32F32, len(wb))
+	wd := make([]fixed.I32F32, n)
+	bd := make([]fixed.I32F32, n)
+	for i := range wb {
+		row := make([]fixed.I32F32, n)
+		if e.dense {
+			clear(wd)
+			clear(bd)
+			for _, en := range wb[i] {
+				wd[en.j] = en.v
+			}
+			for _, en := range bonds[i] {
+				bd[en.j] = en.v
+			}
+			for j := 0; j < n; j++ {
+				row[j] = alphaSigmoid(consensus[j], wd[j], bd[j], lo, hi, steep)
+			}
+			out[i] = row
+			continue
+		}
+		wi, bi := 0, 0
+		wr, br := wb[i], bonds[i]
+		for j := 0; j < n; j++ {
+			var wv, bv fixed.I32F32
+			if wi < len(wr) && wr[wi].j == j {
+				wv = wr[wi].v
+				wi++
+			}
+			if bi < len(br) && br[bi].j == j {
+				bv = br[bi].v
+				bi++
+			}
+			row[j] = alphaSigmoid(consensus[j], wv, bv, lo, hi, steep)
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// liquidAlphaV1 is the 2024 per-miner alpha (original-Yuma path). ok is false
+// when the normal EMA alpha applies.
+func liquidAlphaV1(h subnet.Hyperparameters, consensus []fixed.I32F32) ([]fixed.I32F32, bool) {
+	if h.LiquidAlpha != subnet.LiquidAlphaV1 || len(consensus) == 0 || !anyNonZero(consensus) {
+		return nil, false
+	}
+	cHigh := quantile(consensus, 0.75)
+	cLow := quantile(consensus, 0.25)
+	if !(cHigh > cLow || cHigh != 0 || cLow < 0) {
+		return nil, false
+	}
+	lo, hi := alphaValues(h)
+	a, b := logisticParams(hi, lo, cHigh, cLow)
+	alpha := make([]fixed.I32F32, len(consensus))
+	for j, c := range consensus {
+		x := fixed.ExpUnclamped(b.SatSub(a.Mul(c)))
+		v := fixed.One.SatDiv(fixed.One.SatAdd(x))
+		alpha[j] = v.Max(lo).Min(hi)
+	}
+	return alpha, true
+}
+
+// String describes the engine.
+func (e *Engine) String() string {
+	if e.dense {
+		return "chain (dense)"
+	}
+	return fmt.Sprintf("chain (sparse)")
+}

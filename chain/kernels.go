@@ -1,0 +1,413 @@
+package chain
+
+import (
+	"sort"
+
+	"github.com/yuma-go/yuma/fixed"
+)
+
+// entry is one sparse matrix entry (column j, value v).
+type entry struct {
+	j int
+	v fixed.I32F32
+}
+
+// sparse is a row-major sparse matrix; rows keep their entries' order.
+type sparse [][]entry
+
+// normalize is the chain's inplace_normalize: divide by the sum unless it is 0.
+func normalize(x []fixed.I32F32) {
+	var sum fixed.I32F32
+	for _, v := range x {
+		sum += v
+	}
+	if sum == 0 {
+		return
+	}
+	for i, v := range x {
+		x[i] = v.SafeDiv(sum)
+	}
+}
+
+// normalizeUsingSum divides by sum unless it is 0 (inplace_normalize_using_sum).
+func normalizeUsingSum(x []fixed.I32F32, sum fixed.I32F32) {
+	if sum == 0 {
+		return
+	}
+	for i, v := range x {
+		x[i] = v.SafeDiv(sum)
+	}
+}
+
+// rowNormalize is inplace_row_normalize_sparse.
+func rowNormalize(m sparse) {
+	for _, row := range m {
+		var sum fixed.I32F32
+		for _, e := range row {
+			sum += e.v
+		}
+		if sum > 0 {
+			for k := range row {
+				row[k].v = row[k].v.SatDiv(sum)
+			}
+		}
+	}
+}
+
+// colNormalize is inplace_col_normalize_sparse.
+func colNormalize(m sparse, n int, sums []fixed.I32F32) {
+	clear(sums)
+	for _, row := range m {
+		for _, e := range row {
+			sums[e.j] += e.v
+		}
+	}
+	for _, row := range m {
+		for k := range row {
+			if s := sums[row[k].j]; s != 0 {
+				row[k].v = row[k].v.SatDiv(s)
+			}
+		}
+	}
+}
+
+// colMaxUpscale is inplace_col_max_upscale_sparse.
+func colMaxUpscale(m sparse, maxes []fixed.I32F32) {
+	clear(maxes)
+	for _, row := range m {
+		for _, e := range row {
+			if e.v > maxes[e.j] {
+				maxes[e.j] = e.v
+			}
+		}
+	}
+	for _, row := range m {
+		for k := range row {
+			if mx := maxes[row[k].j]; mx != 0 {
+				row[k].v = row[k].v.SafeDiv(mx)
+			}
+		}
+	}
+}
+
+// isTopKNonzero is the chain's is_topk_nonzero: non-zero entries, and when
+// len >= k only the k largest (stable sort ascending: on ties the lower
+// index loses).
+func isTopKNonzero(x []fixed.I32F32, k int) []bool {
+	n := len(x)
+	out := make([]bool, n)
+	for i, v := range x {
+		out[i] = v != 0
+	}
+	if n < k {
+		return out
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	for _, i := range idx[:n-k] {
+		out[i] = false
+	}
+	return out
+}
+
+// weightedMedian is the chain's weighted_median (math.rs): the recursive
+// pivot search, written as a loop over a reusable index buffer. part is
+// consumed (filtered in place).
+func weightedMedian(stake, score []fixed.I32F32, part []int, minority, lo, hi fixed.I32F32) fixed.I32F32 {
+	for {
+		n := len(part)
+		if n == 0 {
+			return 0
+		}
+		if n == 1 {
+			return score[part[0]]
+		}
+		pivot := score[part[n/2]]
+		var loStake, hiStake fixed.I32F32
+		nLo, nHi := 0, 0
+		for _, idx := range part {
+			s := score[idx]
+			switch {
+			case s == pivot:
+			case s < pivot:
+				loStake += stake[idx]
+				nLo++
+			default:
+				hiStake += stake[idx]
+				nHi++
+			}
+		}
+		switch {
+		case lo+loStake <= minority && minority < hi-hiStake:
+			return pivot
+		case minority < lo+loStake && nLo > 0:
+			k := 0
+			for _, idx := range part {
+				if score[idx] < pivot {
+					part[k] = idx
+					k++
+				}
+			}
+			part = part[:k]
+			hi = lo + loStake
+		case hi-hiStake <= minority && nHi > 0:
+			k := 0
+			for _, idx := range part {
+				if score[idx] > pivot {
+					part[k] = idx
+					k++
+				}
+			}
+			part = part[:k]
+			lo = hi - hiStake
+		default:
+			return pivot
+		}
+	}
+}
+
+// weightedMedianColSparse is weighted_median_col_sparse: per column, the
+// kappa-weighted median of the scores of validators with positive stake.
+func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majority fixed.I32F32) []fixed.I32F32 {
+	useStake := make([]fixed.I32F32, 0, len(stake))
+	for _, s := range stake {
+		if s > 0 {
+			useStake = append(useStake, s)
+		}
+	}
+	normalize(useStake)
+	var sum fixed.I32F32
+	for _, s := range useStake {
+		sum += s
+	}
+	minority := sum - majority
+	k := len(useStake)
+	// useScore is column-major: column c occupies [c*k, (c+1)*k).
+	useScore := make([]fixed.I32F32, columns*k)
+	r := 0
+	for i, s := range stake {
+		if s <= 0 {
+			continue
+		}
+		for _, e := range w[i] {
+			useScore[e.j*k+r] = e.v
+		}
+		r++
+	}
+	median := make([]fixed.I32F32, columns)
+	part := make([]int, k)
+	for c := 0; c < columns; c++ {
+		for i := range part {
+			part[i] = i
+		}
+		median[c] = weightedMedian(useStake, useScore[c*k:(c+1)*k], part[:k], minority, 0, sum)
+	}
+	return median
+}
+
+// colClip is col_clip_sparse: entries above the column threshold are
+// clipped to it, or removed when the threshold is 0.
+func colClip(w sparse, c []fixed.I32F32) sparse {
+	out := make(sparse, len(w))
+	for i, row := range w {
+		nr := make([]entry, 0, len(row))
+		for _, e := range row {
+			if c[e.j] < e.v {
+				if c[e.j] > 0 {
+					nr = append(nr, entry{e.j, c[e.j]})
+				}
+			} else {
+				nr = append(nr, e)
+			}
+		}
+		out[i] = nr
+	}
+	return out
+}
+
+// interpolate is interpolate_sparse(w, wc, columns, ratio).
+func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
+	if ratio == 0 {
+		return cloneSparse(w)
+	}
+	if ratio == fixed.One {
+		return cloneSparse(wc)
+	}
+	out := make(sparse, len(w))
+	r1 := make([]fixed.I32F32, columns)
+	r2 := make([]fixed.I32F32, columns)
+	for i := range w {
+		clear(r1)
+		clear(r2)
+		for _, e := range w[i] {
+			r1[e.j] = e.v
+		}
+		for _, e := range wc[i] {
+			r2[e.j] = e.v
+		}
+		var row []entry
+		for j := 0; j < columns; j++ {
+			v := r1[j].SatAdd(ratio.Mul(r2[j].SatSub(r1[j])))
+			if v > 0 {
+				row = append(row, entry{j, v})
+			}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+func cloneSparse(m sparse) sparse {
+	out := make(sparse, len(m))
+	for i, row := range m {
+		out[i] = append([]entry(nil), row...)
+	}
+	return out
+}
+
+// matEMA is mat_ema_sparse: alpha*new + (1-alpha)*old over the union of
+// entries, keeping values > 0, in column order.
+func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
+	oneMinus := fixed.One.SatSub(alpha)
+	out := make(sparse, len(newM))
+	row := make([]fixed.I32F32, columns)
+	for i := range newM {
+		clear(row)
+		for _, e := range newM[i] {
+			row[e.j] += alpha.Mul(e.v)
+		}
+		for _, e := range old[i] {
+			row[e.j] += oneMinus.Mul(e.v)
+		}
+		out[i] = positives(row)
+	}
+	return out
+}
+
+// matEMAAlphaVec is the v1 mat_ema_alpha_vec_sparse: per-column alpha.
+func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse {
+	out := make(sparse, len(newM))
+	row := make([]fixed.I32F32, columns)
+	for i := range newM {
+		clear(row)
+		for _, e := range newM[i] {
+			row[e.j] = alpha[e.j].Mul(e.v)
+		}
+		for _, e := range old[i] {
+			row[e.j] += fixed.One.SatSub(alpha[e.j]).Mul(e.v)
+		}
+		out[i] = positives(row)
+	}
+	return out
+}
+
+func positives(row []fixed.I32F32) []entry {
+	var out []entry
+	for j, v := range row {
+		if v > 0 {
+			out = append(out, entry{j, v})
+		}
+	}
+	return out
+}
+
+// matEMAAlphaSparse is mat_ema_alpha_sparse: per-entry alpha; only (i, j)
+// present in new's row i are kept (a bond without a weight entry is dropped),
+// B' = min(1, (1-alpha)*B + max(0, alpha*W)), kept when > 0, in new's order.
+func matEMAAlphaSparse(newM, old sparse, columns int, alpha [][]fixed.I32F32) sparse {
+	out := make(sparse, len(newM))
+	decayed := make([]fixed.I32F32, columns)
+	for i := range newM {
+		clear(decayed)
+		for _, e := range old[i] {
+			decayed[e.j] = fixed.One.SatSub(alpha[i][e.j]).Mul(e.v)
+		}
+		var row []entry
+		for _, e := range newM[i] {
+			inc := alpha[i][e.j].Mul(e.v).Max(0)
+			v := decayed[e.j].SatAdd(inc).Min(fixed.One)
+			if v > 0 {
+				row = append(row, entry{e.j, v})
+			}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// matEMAAlphaDense is the dense mat_ema_alpha: every (i, j) decays.
+func matEMAAlphaDense(newM, old sparse, columns int, alpha [][]fixed.I32F32) sparse {
+	out := make(sparse, len(newM))
+	nw := make([]fixed.I32F32, columns)
+	od := make([]fixed.I32F32, columns)
+	for i := range newM {
+		clear(nw)
+		clear(od)
+		for _, e := range newM[i] {
+			nw[e.j] = e.v
+		}
+		for _, e := range old[i] {
+			od[e.j] = e.v
+		}
+		row := make([]entry, 0, columns)
+		for j := 0; j < columns; j++ {
+			a := alpha[i][j]
+			v := fixed.One.SatSub(a).Mul(od[j]).SatAdd(a.Mul(nw[j]).Max(0)).Min(fixed.One)
+			row = append(row, entry{j, v})
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// quantile is the v1 quantile: type-7 linear interpolation with an f64 position.
+func quantile(data []fixed.I32F32, q float64) fixed.I32F32 {
+	s := append([]fixed.I32F32(nil), data...)
+	sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	pos := q * float64(n-1)
+	low := int(pos)
+	high := low
+	if float64(low) != pos {
+		high = low + 1
+	}
+	if low == high {
+		return s[low]
+	}
+	w := fixed.MustFloat(pos - float64(low))
+	return s[low].SatAdd(s[high].SatSub(s[low]).Mul(w))
+}
+
+// logisticParams is the v1 calculate_logistic_params.
+func logisticParams(alphaHigh, alphaLow, cHigh, cLow fixed.I32F32) (a, b fixed.I32F32) {
+	if cHigh <= cLow || alphaLow == 0 || alphaHigh == 0 {
+		return 0, 0
+	}
+	one := fixed.One
+	lnH := fixed.SafeLn(one.SatDiv(alphaHigh).SatSub(one))
+	lnL := fixed.SafeLn(one.SatDiv(alphaLow).SatSub(one))
+	a = lnH.SatSub(lnL).SatDiv(cLow.SatSub(cHigh))
+	b = lnL.SatAdd(a.Mul(cLow))
+	return a, b
+}
+
+// alphaSigmoid is the v2 alpha_sigmoid for one (validator, miner).
+func alphaSigmoid(consensus, weight, bond, alphaLow, alphaHigh, steepness fixed.I32F32) fixed.I32F32 {
+	one := fixed.One
+	diffBuy := weight.SatSub(consensus).Max(0).Min(one)
+	diffSell := bond.SatSub(weight).Max(0).Min(one)
+	d := diffSell
+	if weight >= bond {
+		d = diffBuy
+	}
+	x := steepness.SatDiv(fixed.FromInt(-100)).Mul(d.SatSub(fixed.Half))
+	sig := one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
+	alpha := alphaLow.SatAdd(sig.Mul(alphaHigh.SatSub(alphaLow)))
+	return alpha.Max(alphaLow).Min(alphaHigh)
+}
