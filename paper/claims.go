@@ -3,6 +3,7 @@ package paper
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -163,7 +164,7 @@ func (r *Result) HeadlineTable() string {
 		if h.Match {
 			m = "yes"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", h.Description, fmtNum(h.Paper), fmtNum(h.Reproduced), m)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", h.Description, strconv.FormatFloat(h.Paper, 'g', -1, 64), fmtNum(h.Reproduced), m)
 	}
 	return b.String()
 }

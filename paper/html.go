@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strconv"
 )
 
 var sectionTemplate = template.Must(template.New("paper").Parse(`<section class="paper">
@@ -56,7 +57,7 @@ func (r *Result) HTMLSection() (template.HTML, error) {
 		Figures   []htmlFigure
 	}{Variant: r.Variant, Rules: r.Variant.Describe(), Settings: r.Settings, Claims: r.Claims}
 	for _, h := range r.Headlines {
-		data.Headlines = append(data.Headlines, htmlHeadline{h.Description, fmtNum(h.Paper), fmtNum(h.Reproduced), h.Match})
+		data.Headlines = append(data.Headlines, htmlHeadline{h.Description, strconv.FormatFloat(h.Paper, 'g', -1, 64), fmtNum(h.Reproduced), h.Match})
 	}
 	for _, f := range r.figures() {
 		svg, err := f.fig.SVG()
