@@ -22,7 +22,9 @@ var (
 
 func recording(t testing.TB) *subtensortest.Recording {
 	t.Helper()
-	recOnce.Do(func() { rec, recErr = subtensortest.Load(filepath.Join("..", "testdata", "rpc", "finney-recorded.json")) })
+	recOnce.Do(func() {
+		rec, recErr = subtensortest.Load(filepath.Join("..", "testdata", "rpc", "finney-recorded.json"))
+	})
 	if recErr != nil {
 		t.Fatal(recErr)
 	}
