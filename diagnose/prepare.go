@@ -15,9 +15,9 @@ import (
 type history struct {
 	name     string
 	netuid   int
-	n        int      // miners (uid slots)
-	blocks   []uint64 // per epoch
-	vals     []int    // validator uids (engine rows 0..len-1); the copier is row len(vals)
+	n        int         // miners (uid slots)
+	blocks   []uint64    // per epoch
+	vals     []int       // validator uids (engine rows 0..len-1); the copier is row len(vals)
 	stake    [][]float64 // per epoch: stake per validator
 	weights  [][]float64 // per epoch: len(vals) x n, row-major, masked
 	active   [][]float64 // per epoch: active stake per validator (0 when masked)

@@ -9,8 +9,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/pytorch"
@@ -575,25 +573,4 @@ func fromPickleDict(path string, d *types.Dict) (*Snapshot, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// ImportPTDir reads every .pt / .pkl file of dir (see ReadPT).
-func ImportPTDir(dir string) ([]*Snapshot, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, badinput.New(dir, "", "", "cannot read directory: %v", err)
-	}
-	var out []*Snapshot
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(name, ".pt") || strings.HasSuffix(name, ".pkl")) {
-			continue
-		}
-		s, err := ReadPT(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }
