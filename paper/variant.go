@@ -68,7 +68,8 @@ func (v Variant) configs(alphaLow, alphaHigh float64) (fixed, liquid epoch.Confi
 	}
 	switch v {
 	case VariantNotebook:
-		fixed = epoch.Config{Yuma: epoch.Yuma2, LiquidAlpha: epoch.LiquidAlphaOff, Compat: epoch.CompatNotebook, Params: p}
+		// The notebooks' EMA does not renormalise the bonds: yuma2a.
+		fixed = epoch.Config{Yuma: epoch.Yuma2a, LiquidAlpha: epoch.LiquidAlphaOff, Compat: epoch.CompatNotebook, Params: p}
 		liquid = fixed
 		liquid.LiquidAlpha = epoch.LiquidAlphaV1Paper
 	case VariantChainV1:

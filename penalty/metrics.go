@@ -17,6 +17,19 @@ type Trace struct {
 	Effort [][]bool
 }
 
+// FlatTrace builds a Trace from dividends stored epoch-major in one flat
+// slice (epochs x validators), the layout of sim.RunResult.Dividends.
+func FlatTrace(dividends []float64, validators int) (Trace, error) {
+	if validators <= 0 || len(dividends)%validators != 0 {
+		return Trace{}, fmt.Errorf("trace: %d dividends are not a whole number of epochs of %d validators", len(dividends), validators)
+	}
+	tr := Trace{Dividends: make([][]float64, len(dividends)/validators)}
+	for t := range tr.Dividends {
+		tr.Dividends[t] = dividends[t*validators : (t+1)*validators]
+	}
+	return tr, nil
+}
+
 // Validate checks that the trace is rectangular, finite and non-negative.
 func (tr Trace) Validate() error {
 	if len(tr.Dividends) == 0 {

@@ -159,3 +159,22 @@ func TestMedianAndMean(t *testing.T) {
 		t.Error("mean")
 	}
 }
+
+func TestFlatTrace(t *testing.T) {
+	tr, err := FlatTrace([]float64{0.5, 0.3, 0.2, 0.1, 0.6, 0.3}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Immediate(tr, 0, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g) != 2 || !near(g[0], 0.2, 1e-15) || !near(g[1], -0.5, 1e-15) {
+		t.Errorf("G = %v", g)
+	}
+	for _, v := range []int{0, -1, 4} {
+		if _, err := FlatTrace([]float64{1, 2, 3, 4, 5, 6}, v); err == nil {
+			t.Errorf("validators %d: no error", v)
+		}
+	}
+}
