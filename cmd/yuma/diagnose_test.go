@@ -1,0 +1,76 @@
+package main
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+func TestDiagnoseBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"netuid":1,"block":5,"n":2,"weights":[[0,[[7,1]]]]}`), 0o644)
+	cases := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"diagnose"}, "give exactly one input"},
+		{[]string{"diagnose", "--dataset", "sn99"}, "unknown dataset"},
+		{[]string{"diagnose", "--dataset", "sn31", "--alpha-low", "x"}, "--alpha-low"},
+		{[]string{"diagnose", "--dataset", "sn31", "--alpha-low", "1.5"}, "outside (0, 1)"},
+		{[]string{"diagnose", "--dataset", "sn31", "--reveal-periods", "5:1:1"}, "--reveal-periods"},
+		{[]string{"diagnose", "--dataset", "sn31", "--copier-stake", "share:2"}, "--copier-stake"},
+		{[]string{"diagnose", "--dataset", "sn31", "--shard", "4/4"}, "--shard"},
+		{[]string{"diagnose", "--dataset", "sn31", "--shard", "auto"}, "JOB_COMPLETION_INDEX"},
+		{[]string{"diagnose", "--dataset", "sn31", "--yuma", "yuma9"}, "--yuma"},
+		{[]string{"diagnose", "--dataset", "sn31", "--reveal-periods", "95", "--tempos", "10"}, "history has 100 snapshots"},
+		{[]string{"diagnose", "--snapshots", bad}, "destination uid 7 is not registered"},
+		{[]string{"diagnose", "--snapshots", filepath.Join(dir, "missing")}, "missing"},
+		{[]string{"diagnose", "--store", filepath.Join(dir, "s.db")}, "--netuid"},
+		{[]string{"diagnose", "merge", "--out", dir, filepath.Join(dir, "nothing")}, "no diagnostic result"},
+		{[]string{"diagnose", "import", "--store", filepath.Join(dir, "s.db"), bad}, "bad.json"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("yuma %v: exit %d, stderr %q (want 2 and %q)", tc.args, code, stderr, tc.msg)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("yuma %v: want one error line, got %q", tc.args, stderr)
+		}
+	}
+}
+
+func TestDiagnoseImport(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "s.db")
+	code, out, stderr := runCLI(t, "diagnose", "import", "--store", store, "--dataset", "sn31",
+		filepath.Join("..", "..", "metagraph", "testdata", "netuid15_block4769998_4769998.pt"))
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"netuid 15: 1 snapshots", "netuid 31: 100 snapshots, blocks 3600000-3635640"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output %q lacks %q", out, want)
+		}
+	}
+	// Importing again is idempotent.
+	if code, out, _ := runCLI(t, "diagnose", "import", "--store", store, "--dataset", "sn31"); code != 0 || !strings.Contains(out, "netuid 31: 100 snapshots") {
+		t.Fatalf("re-import: %d %q", code, out)
+	}
+	// A store from a newer schema is refused with exit 2.
+	db, err := sql.Open("sqlite", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Exec("PRAGMA user_version = 42")
+	db.Close()
+	code, _, stderr = runCLI(t, "diagnose", "--store", store, "--netuid", "31")
+	if code != 2 || !strings.Contains(stderr, "newer yuma") {
+		t.Fatalf("newer store: exit %d, %q", code, stderr)
+	}
+}
