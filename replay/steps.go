@@ -27,7 +27,7 @@ var StepFields = []string{"block", "consensus", "incentive", "dividends", "valid
 // StepFile is a parsed step replay (interfaces.md section 2).
 type StepFile struct {
 	Name    string
-	Engine  string // "chain" (default) or "float"
+	Engine  string // "chain" (default), "chain-dense" (the chain's test-only dense path) or "float"
 	Hyper   subnet.Hyperparameters
 	Neurons []NeuronSpec
 	Steps   []Step
@@ -268,8 +268,8 @@ func (p *parser) parse(data []byte) (*StepFile, error) {
 		if f.Engine, err = p.strVal("engine", r); err != nil {
 			return nil, err
 		}
-		if f.Engine != "chain" && f.Engine != "float" {
-			return nil, p.bad("engine", "unknown engine %q (want chain or float)", f.Engine)
+		if f.Engine != "chain" && f.Engine != "chain-dense" && f.Engine != "float" {
+			return nil, p.bad("engine", "unknown engine %q (want chain, chain-dense or float)", f.Engine)
 		}
 	}
 	if r, ok := top["yuma"]; ok {
@@ -570,6 +570,8 @@ func (f *StepFile) EngineFor() (subnet.Engine, error) {
 	switch f.Engine {
 	case "chain":
 		return chain.New(), nil
+	case "chain-dense":
+		return chain.NewDense(), nil
 	default:
 		return nil, badinput.New("", "", "engine", "engine %q is not available for step replays (use chain, or a matrix replay for the float engine)", f.Engine)
 	}
