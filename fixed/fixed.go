@@ -12,6 +12,7 @@ package fixed
 
 import (
 	"math"
+	"math/big"
 	"math/bits"
 )
 
@@ -317,4 +318,51 @@ func PPMComplement(ppm uint64) I32F32 {
 		return Min
 	}
 	return One.SatSub(I32F32(q))
+}
+
+// I64F64 is a substrate-fixed I64F64 (128-bit raw, 64 fraction bits),
+// restricted to the non-negative values the epoch's stake normalisation uses.
+type I64F64 struct {
+	hi, lo uint64 // raw = hi*2^64 + lo
+}
+
+// I64F64FromInt converts a non-negative integer exactly.
+func I64F64FromInt(v uint64) I64F64 { return I64F64{hi: v} }
+
+// Div divides with truncation: (a << 64) / b. Division by zero, or a
+// quotient that does not fit, returns the zero value (the chain's safe_div
+// gives 0 when checked_div fails). It uses math/big: the epoch's hot path
+// uses I64F64RatioToI32F32 instead, which is proven equal in the tests.
+func (a I64F64) Div(b I64F64) I64F64 {
+	bb := b.big()
+	if bb.Sign() == 0 {
+		return I64F64{}
+	}
+	q := new(big.Int).Lsh(a.big(), 64)
+	q.Quo(q, bb)
+	if q.BitLen() > 127 {
+		return I64F64{}
+	}
+	lo := new(big.Int).And(q, new(big.Int).SetUint64(math.MaxUint64)).Uint64()
+	hi := new(big.Int).Rsh(q, 64).Uint64()
+	return I64F64{hi: hi, lo: lo}
+}
+
+func (a I64F64) big() *big.Int {
+	v := new(big.Int).SetUint64(a.hi)
+	v.Lsh(v, 64)
+	return v.Or(v, new(big.Int).SetUint64(a.lo))
+}
+
+// ToI32F32 drops the low 32 fraction bits (floor), saturating.
+func (a I64F64) ToI32F32() I32F32 {
+	if a.hi>>31 != 0 {
+		return Max
+	}
+	return I32F32(a.hi<<32 | a.lo>>32)
+}
+
+// Float returns the value as float64.
+func (a I64F64) Float() float64 {
+	return float64(a.hi) + float64(a.lo)/(1<<64)
 }

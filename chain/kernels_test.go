@@ -1,0 +1,245 @@
+package chain
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/yuma-go/yuma/fixed"
+)
+
+func f32s(v ...float32) []fixed.I32F32 {
+	out := make([]fixed.I32F32, len(v))
+	for i, x := range v {
+		out[i] = fixed.FromFloat32(x)
+	}
+	return out
+}
+
+func sumOf(x []fixed.I32F32) fixed.I32F32 {
+	var s fixed.I32F32
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+// tests/math.rs:1439 test_math_weighted_median (majority 0.51).
+func TestWeightedMedianTable(t *testing.T) {
+	cases := []struct {
+		stake, score []float32
+		want         float32
+	}{
+		{[]float32{0.49, 0.51}, []float32{0.5, 1}, 1},
+		{[]float32{0.51, 0.49}, []float32{0.5, 1}, 0.5},
+		{[]float32{0.49, 0, 0.51}, []float32{0.5, 0.7, 1}, 1},
+		{[]float32{0.49, 0.01, 0.5}, []float32{0.5, 0.7, 1}, 0.7},
+		{[]float32{0.49, 0.51, 0}, []float32{0.5, 0.7, 1}, 0.7},
+		{[]float32{0.2, 0.2, 0.2, 0.2, 0.2}, []float32{0.8, 0.2, 1, 0.6, 0.4}, 0.6},
+		{[]float32{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, []float32{0.8, 0.8, 0.2, 0.2, 1, 1, 0.6, 0.6, 0.4, 0.4}, 0.6},
+	}
+	majority := fixed.FromFloat32(0.51)
+	for _, c := range cases {
+		stake, score := f32s(c.stake...), f32s(c.score...)
+		part := make([]int, len(stake))
+		for i := range part {
+			part[i] = i
+		}
+		minority := fixed.One - majority
+		got := weightedMedian(stake, score, part, minority, 0, sumOf(stake))
+		if got != fixed.FromFloat32(c.want) {
+			t.Errorf("weighted_median(%v, %v) = %v, want %v", c.stake, c.score, got.Float(), c.want)
+		}
+	}
+}
+
+// The median equals max{ w : stake of scores >= w is >= kappa } (section 4.6).
+func TestWeightedMedianProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for it := 0; it < 2000; it++ {
+		n := 1 + rng.IntN(12)
+		stake := make([]fixed.I32F32, n)
+		score := make([]fixed.I32F32, n)
+		for i := range stake {
+			stake[i] = fixed.FromInt(int64(1 + rng.IntN(5)))
+			score[i] = fixed.FromInt(int64(rng.IntN(6)))
+		}
+		normalize(stake)
+		s := sumOf(stake)
+		kappa := fixed.MustFloat(rng.Float64())
+		part := make([]int, n)
+		for i := range part {
+			part[i] = i
+		}
+		got := weightedMedian(stake, score, part, s-kappa, 0, s)
+		want, found := fixed.I32F32(math.MinInt64), false
+		minScore := score[0]
+		for _, w := range score {
+			minScore = minScore.Min(w)
+			var above fixed.I32F32
+			for k, v := range score {
+				if v >= w {
+					above += stake[k]
+				}
+			}
+			if above >= kappa && w > want {
+				want, found = w, true
+			}
+		}
+		if !found {
+			want = minScore
+		}
+		if got != want {
+			t.Fatalf("stake %v score %v kappa %v: median %v, want %v", stake, score, kappa.Float(), got.Float(), want.Float())
+		}
+	}
+}
+
+func sparseFrom(rows [][]float32) sparse {
+	m := make(sparse, len(rows))
+	for i, r := range rows {
+		for j, v := range r {
+			if v != 0 {
+				m[i] = append(m[i], entry{j, fixed.FromFloat32(v)})
+			}
+		}
+	}
+	return m
+}
+
+// tests/math.rs:1697/1727 weighted_median_col(_sparse).
+func TestWeightedMedianColSparse(t *testing.T) {
+	w := sparseFrom([][]float32{{0, 0.1, 0}, {0, 0.2, 0.4}, {0, 0.3, 0.1}, {0, 0.4, 0.5}})
+	stake := f32s(0, 0.75, 0.25, 0)
+	for _, c := range []struct {
+		kappa float32
+		want  []float32
+	}{
+		{0.24, []float32{0, 0.3, 0.4}}, {0.26, []float32{0, 0.2, 0.4}}, {0.76, []float32{0, 0.2, 0.1}},
+	} {
+		got := weightedMedianColSparse(stake, w, 3, fixed.FromFloat32(c.kappa))
+		for j := range got {
+			if got[j] != fixed.FromFloat32(c.want[j]) {
+				t.Errorf("kappa %v: median %v, want %v", c.kappa, got[j].Float(), c.want[j])
+			}
+		}
+	}
+	w = sparseFrom([][]float32{{0, 0.1, 0}, {0, 0.2, 0.4}, {0, 0.3, 0.1}, {0, 0, 0.5}})
+	got := weightedMedianColSparse(f32s(0, 0.3, 0.2, 0.5), w, 3, fixed.FromFloat32(0.51))
+	want := f32s(0, 0, 0.4)
+	for j := range got {
+		if got[j] != want[j] {
+			t.Errorf("second case col %d: %v, want %v", j, got[j].Float(), want[j].Float())
+		}
+	}
+}
+
+func denseAlpha(rows [][]float32) [][]fixed.I32F32 {
+	out := make([][]fixed.I32F32, len(rows))
+	for i, r := range rows {
+		out[i] = f32s(r...)
+	}
+	return out
+}
+
+func TestMatEMAAlpha(t *testing.T) {
+	// Dense (tests/math.rs mat_ema_alpha): clamped at 1.
+	newM := sparseFrom([][]float32{{1, 2, 3}, {4, 5, 6}})
+	old := sparseFrom([][]float32{{0.5, 1.5, 2.5}, {3.5, 4.5, 5.5}})
+	alpha := denseAlpha([][]float32{{0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}})
+	got := matEMAAlphaDense(newM, old, 3, alpha)
+	want := [][]float64{{0.75, 1, 1}, {1, 1, 1}}
+	for i := range want {
+		for j := range want[i] {
+			if v := got[i][j].v.Float(); math.Abs(v-want[i][j]) > 1e-6 {
+				t.Errorf("dense [%d][%d] = %v, want %v", i, j, v, want[i][j])
+			}
+		}
+	}
+	// Sparse: [[0.14, 0.28], [0.5, 0.52]].
+	newM = sparseFrom([][]float32{{0.1, 0.2}, {0.3, 0.4}})
+	old = sparseFrom([][]float32{{0.5, 0.6}, {0.7, 0.8}})
+	alpha = denseAlpha([][]float32{{0.9, 0.8}, {0.5, 0.7}})
+	got = matEMAAlphaSparse(newM, old, 2, alpha)
+	want = [][]float64{{0.14, 0.28}, {0.5, 0.52}}
+	for i := range want {
+		for j := range want[i] {
+			if v := got[i][j].v.Float(); math.Abs(v-want[i][j]) > 1e-6 {
+				t.Errorf("sparse [%d][%d] = %v, want %v", i, j, v, want[i][j])
+			}
+		}
+	}
+	// The drop rule (section 8): old {(0,0)=1}, new {(1,1)=2}, alpha 0.1 -> {(1,1)=0.2} only.
+	newM = sparse{nil, {{1, fixed.FromInt(2)}}}
+	old = sparse{{{0, fixed.One}}, nil}
+	alpha = denseAlpha([][]float32{{0.1, 0.1}, {0.1, 0.1}})
+	got = matEMAAlphaSparse(newM, old, 2, alpha)
+	if len(got[0]) != 0 || len(got[1]) != 1 || got[1][0].j != 1 || math.Abs(got[1][0].v.Float()-0.2) > 1e-6 {
+		t.Errorf("drop rule: got %+v", got)
+	}
+}
+
+// Section 6a reference values with alpha (6553, 19660)/65535 and steepness 1000.
+func TestAlphaSigmoidReference(t *testing.T) {
+	m := fixed.FromU16(65535)
+	lo, hi := fixed.FromU16(6553).SafeDiv(m), fixed.FromU16(19660).SafeDiv(m)
+	steep := fixed.FromInt(1000)
+	for _, c := range []struct{ d, want float64 }{{0, 0.1013309}, {0.5, 0.1999924}, {1, 0.2986538}} {
+		// d is the buy-side distance: weight = d above a zero consensus, no bond.
+		got := alphaSigmoid(0, fixed.MustFloat(c.d), 0, lo, hi, steep)
+		if math.Abs(got.Float()-c.want) > 5e-8 {
+			t.Errorf("alpha(d=%v) = %.7f, want %.7f", c.d, got.Float(), c.want)
+		}
+	}
+}
+
+// tests at 8de0d23c: test_calculate_logistic_params, test_compute_alpha_values, test_quantile.
+func TestLiquidAlphaV1Kernels(t *testing.T) {
+	a, b := logisticParams(fixed.MustFloat(0.9), fixed.MustFloat(0.1), fixed.MustFloat(0.8), fixed.MustFloat(0.2))
+	if math.Abs(a.Float()-7.32408) > 1e-3 || math.Abs(b.Float()-3.66204) > 1e-3 {
+		t.Errorf("logistic params = (%v, %v), want (7.324, 3.662)", a.Float(), b.Float())
+	}
+	if a, b := logisticParams(fixed.One, 0, fixed.MustFloat(0.8), fixed.MustFloat(0.2)); a != 0 || b != 0 {
+		t.Error("alpha_low 0 must give (0, 0)")
+	}
+	a, b = logisticParams(fixed.MustFloat(0.9), fixed.MustFloat(0.1), fixed.One, 0)
+	if math.Abs(a.Float()-4.3944) > 1e-3 || math.Abs(b.Float()-2.1972) > 1e-3 {
+		t.Errorf("(0.9, 0.1, 1, 0) = (%v, %v), want (4.3944, 2.1972)", a.Float(), b.Float())
+	}
+	if a, b := logisticParams(fixed.Half, fixed.Half, fixed.MustFloat(0.8), fixed.MustFloat(0.2)); a != 0 || b != 0 {
+		// 1/0.5 - 1 = 1, ln 1 = 0 on both sides
+		t.Errorf("(0.5, 0.5) = (%v, %v), want (0, 0)", a.Float(), b.Float())
+	}
+	if a, b := logisticParams(fixed.MustFloat(0.9), fixed.MustFloat(0.1), fixed.Half, fixed.Half); a != 0 || b != 0 {
+		t.Error("C_H = C_L must give (0, 0)")
+	}
+	for _, c := range []float64{0.1, 0.5, 0.9} {
+		x := fixed.ExpUnclamped(fixed.Zero.SatSub(fixed.One.Mul(fixed.MustFloat(c))))
+		got := fixed.One.SatDiv(fixed.One.SatAdd(x))
+		if want := 1 / (1 + math.Exp(-c)); math.Abs(got.Float()-want) > 1e-6 {
+			t.Errorf("alpha(c=%v) = %v, want %v", c, got.Float(), want)
+		}
+	}
+	data := f32s(1, 2, 3, 4, 5)
+	for _, c := range []struct{ q, want float64 }{{0, 1}, {0.25, 2}, {0.5, 3}, {0.66, 3.64}, {0.75, 4}, {1, 5}} {
+		if got := quantile(data, c.q); math.Abs(got.Float()-c.want) > 1e-6 {
+			t.Errorf("quantile(%v) = %v, want %v", c.q, got.Float(), c.want)
+		}
+	}
+}
+
+func TestTopKNonzero(t *testing.T) {
+	x := []fixed.I32F32{5, 0, 5, 3, 5}
+	got := isTopKNonzero(x, 2)
+	// ties: the lower uid loses -> uids 2 and 4 keep permits
+	want := []bool{false, false, true, false, true}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("topk = %v, want %v", got, want)
+		}
+	}
+	got = isTopKNonzero(x, 10) // n < k: every non-zero
+	if !got[0] || got[1] || !got[3] {
+		t.Fatalf("n < k: %v", got)
+	}
+}
