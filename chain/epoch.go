@@ -42,7 +42,9 @@ func (e *Engine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.
 	return out, err
 }
 
-func checkConfig(h subnet.Hyperparameters) error {
+// CheckHyperparameters reports (as a *badinput.Error naming the field)
+// whether the chain engine supports h's Yuma version and liquid-alpha mode.
+func CheckHyperparameters(h subnet.Hyperparameters) error {
 	switch h.Yuma {
 	case subnet.Yuma2, subnet.Yuma3:
 	case subnet.Yuma1:
@@ -64,7 +66,7 @@ func checkConfig(h subnet.Hyperparameters) error {
 
 func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, *Detail, error) {
 	h := st.Hyper
-	if err := checkConfig(h); err != nil {
+	if err := CheckHyperparameters(h); err != nil {
 		return subnet.EpochOutput{}, nil, err
 	}
 	n := len(st.Neurons)

@@ -568,10 +568,14 @@ func (f *StepFile) NewState() *subnet.State {
 // EngineFor returns the engine a parsed file asks for.
 func (f *StepFile) EngineFor() (subnet.Engine, error) {
 	switch f.Engine {
-	case "chain":
+	case "chain", "chain-dense":
+		if err := chain.CheckHyperparameters(f.Hyper); err != nil {
+			return nil, err
+		}
+		if f.Engine == "chain-dense" {
+			return chain.NewDense(), nil
+		}
 		return chain.New(), nil
-	case "chain-dense":
-		return chain.NewDense(), nil
 	default:
 		return nil, badinput.New("", "", "engine", "engine %q is not available for step replays (use chain, or a matrix replay for the float engine)", f.Engine)
 	}

@@ -220,6 +220,29 @@ logs("epoch_logs_emergency_mode", [nrn(0, G), nrn(1, G)], 1000,
 logs("epoch_logs_bad_permit_vector", [nrn(0, G), nrn(1, G, permit=False)], 1,
      [chk(0, "emission", [G, 0])])
 
+# Commit-reveal (section 9 rules, not a subtensor test): reveal after the
+# period, LastUpdate = commit block, and the column mask for a uid
+# re-registered after a still-pending commit.
+cr_steps = [
+    {"block": 10, "commit": {"uid": 0, "uids": [1, 2], "values": [M, M]}},
+    ep(11),                                   # line 0: nothing revealed yet (period 2)
+    ep(12),                                   # line 1: commit of epoch 0 revealed (0 + 2)
+    {"block": 13, "commit": {"uid": 0, "uids": [1, 2], "values": [M, M]}},
+    reg(14, 2, 0),                            # uid 2 gets a new owner
+    {"block": 15, "commit": {"uid": 0, "uids": [2, 1], "values": [M, 0]}},
+    ep(16),                                   # line 2: pending commit from 13 < reg 14 masks column 2
+    ep(17),                                   # line 3: both commits revealed; the last one wins
+]
+case("commit_reveal_column_mask", "chain-epoch.md section 9 rules (reveal period, LastUpdate = commit block, column mask)",
+     {"name": "commit_reveal_column_mask", "yuma": "yuma2",
+      "hyperparameters": {"tempo": 360, "commit_reveal": True, "commit_reveal_period": 2},
+      "neurons": [{"uid": 0, "stake": 100, "registered_at": 0, "validator_permit": True},
+                  {"uid": 1, "stake": 0, "registered_at": 0}, {"uid": 2, "stake": 0, "registered_at": 0}],
+      "steps": cr_steps},
+     [chk(0, "consensus", [0, 0, 0]), chk(1, "consensus", [0, 32767, 32767]),
+      chk(2, "consensus", [0, 65535, 0]), chk(3, "consensus", [0, 0, 65535]),
+      chk(3, "validator_trust", [65535, 0, 0])])
+
 for name, (replay, expect) in cases.items():
     with open(name + ".json", "w") as f:
         json.dump(replay, f, indent=1)

@@ -1,0 +1,129 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/yuma-go/yuma/internal/badinput"
+)
+
+const base = `{"yuma": "yuma2", "hyperparameters": {"tempo": 1, "commit_reveal": false},
+ "neurons": [{"uid": 0, "stake": 10, "registered_at": 0, "validator_permit": true}, {"uid": 1, "stake": 0, "registered_at": 0}],
+ "steps": [%s]}`
+
+func withSteps(steps string) string { return strings.Replace(base, "%s", steps, 1) }
+
+func TestBadInputNamesFileStepAndField(t *testing.T) {
+	cases := []struct {
+		name, doc, loc, field, reason string
+	}{
+		{"unknown uid", withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [5], "values": [1]}}`), "step 0", "set_weights.uids[0]", "not registered"},
+		{"value > 65535", withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [1], "values": [65536]}}`), "step 0", "set_weights.values[0]", "out of range"},
+		{"negative value", withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [1], "values": [-1]}}`), "step 0", "set_weights.values[0]", "negative"},
+		{"negative stake", withSteps(`{"block": 1, "set_stake": {"uid": 0, "stake": -5}}`), "step 0", "set_stake.stake", "negative"},
+		{"duplicate uids", withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [1, 1], "values": [1, 2]}}`), "step 0", "set_weights.uids[1]", "duplicate"},
+		{"ragged", withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [0, 1], "values": [1]}}`), "step 0", "set_weights.values", "2"},
+		{"no neurons", `{"yuma": "yuma2", "hyperparameters": {"commit_reveal": false}, "steps": [{"block": 1, "epoch": {}}]}`, "step 0", "epoch", "no neurons"},
+		{"backwards", withSteps(`{"block": 5, "epoch": {}}, {"block": 4, "epoch": {}}`), "step 1", "block", "backwards"},
+		{"unknown step field", withSteps(`{"block": 1, "epoch": {"emision": 5}}`), "step 0", "epoch.emision", "unknown field"},
+		{"unknown top field", `{"stepz": [], "steps": []}`, "", "stepz", "unknown field"},
+		{"two actions", withSteps(`{"block": 1, "epoch": {}, "set_stake": {"uid": 0, "stake": 1}}`), "step 0", "", "exactly one action"},
+		{"float stake", withSteps(`{"block": 1, "set_stake": {"uid": 0, "stake": 1.5}}`), "step 0", "set_stake.stake", "integer"},
+		{"string block", withSteps(`{"block": "x", "epoch": {}}`), "step 0", "block", "integer"},
+		{"out of range u16 hyper", `{"hyperparameters": {"kappa": 70000}, "steps": []}`, "", "hyperparameters.kappa", "out of range"},
+		{"unknown yuma", `{"yuma": "yuma9", "steps": []}`, "", "yuma", "unknown"},
+		{"yuma1 on chain", `{"yuma": "yuma1", "hyperparameters": {"commit_reveal": false}, "neurons": [{"uid": 0, "stake": 1}], "steps": [{"block": 1, "epoch": {}}]}`, "", "yuma", "no chain implementation"},
+		{"set_weights under commit-reveal", `{"neurons": [{"uid": 0, "stake": 1}], "steps": [{"block": 1, "set_weights": {"uid": 0, "uids": [0], "values": [1]}}]}`, "step 0", "set_weights", "commit_reveal is on"},
+		{"register gap", withSteps(`{"block": 1, "register": {"uid": 9, "stake": 1}}`), "step 0", "register.uid", "gap"},
+		{"neuron order", `{"neurons": [{"uid": 1}], "steps": []}`, "", "neurons[0].uid", "in order"},
+		{"uid > u16", withSteps(`{"block": 1, "reset_bonds": {"uid": 70000}}`), "step 0", "reset_bonds.uid", "out of range"},
+		{"missing steps", `{"name": "x", "hyperparameters": {}}`, "", "steps", "missing"},
+		{"not an object", `[1, 2]`, "", "", "JSON object"},
+		{"NaN in YAML", "steps:\n  - block: .nan\n    epoch: {}\n", "", "", "JSON"},
+		{"inf stake", withSteps(`{"block": 1, "set_stake": {"uid": 0, "stake": 1e999}}`), "step 0", "set_stake.stake", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			name := "case.json"
+			if strings.HasPrefix(c.doc, "steps:") {
+				name = "case.yaml"
+			}
+			var out bytes.Buffer
+			err := Run(context.Background(), name, []byte(c.doc), Options{}, &out)
+			var be *badinput.Error
+			if !errors.As(err, &be) {
+				t.Fatalf("got %v (%T), want *badinput.Error", err, err)
+			}
+			if be.File != name || be.Location != c.loc || be.Field != c.field || !strings.Contains(be.Reason, c.reason) {
+				t.Fatalf("got file %q location %q field %q reason %q; want %q %q %q ~%q", be.File, be.Location, be.Field, be.Reason, name, c.loc, c.field, c.reason)
+			}
+			if strings.Contains(be.Error(), "\n") {
+				t.Fatalf("message spans lines: %q", be.Error())
+			}
+		})
+	}
+}
+
+func TestFieldsFilterAndYAML(t *testing.T) {
+	doc := "yuma: yuma2\nhyperparameters: {tempo: 1, commit_reveal: false}\nneurons:\n  - {uid: 0, stake: 1e9, registered_at: 0, validator_permit: true}\nsteps:\n  - {block: 1, epoch: {emission: 2e9}}\n"
+	var out bytes.Buffer
+	if err := Run(context.Background(), "x.yaml", []byte(doc), Options{Fields: []string{"emission", "active"}}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.TrimSpace(out.String()), `{"block":1,"emission":[2000000000],"active":[true]}`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	err := Run(context.Background(), "x.yaml", []byte(doc), Options{Fields: []string{"nope"}}, &out)
+	if !badinput.Is(err) {
+		t.Fatalf("unknown --fields entry: %v", err)
+	}
+}
+
+func TestDefaultEmissionAndFullLine(t *testing.T) {
+	doc := withSteps(`{"block": 1, "epoch": null}, {"block": 2, "epoch": {}}`)
+	var out bytes.Buffer
+	if err := Run(context.Background(), "x.json", []byte(doc), Options{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", out.String())
+	}
+	want := `{"block":1,"consensus":[0,0],"incentive":[0,0],"dividends":[0,0],"validator_trust":[0,0],"emission":[1000000000,0],"validator_permit":[true,false],"active":[true,true],"bonds":[[0,0],[0,0]]}`
+	if lines[0] != want {
+		t.Fatalf("line 0:\n got %s\nwant %s", lines[0], want)
+	}
+}
+
+func TestContextCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := Run(ctx, "x.json", []byte(withSteps(`{"block": 1, "epoch": {}}`)), Options{}, &bytes.Buffer{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
+
+// FuzzReplaySteps feeds arbitrary documents to the step replay: it must never
+// panic, and every failure on user data must be a *badinput.Error.
+func FuzzReplaySteps(f *testing.F) {
+	f.Add([]byte(withSteps(`{"block": 1, "epoch": {}}`)))
+	f.Add([]byte(withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [1, 0], "values": [5, 0]}}, {"block": 2, "epoch": {"emission": 7}}`)))
+	f.Add([]byte(withSteps(`{"block": 1, "register": {"uid": 2, "stake": 3}}, {"block": 1, "set_stake": {"uid": 2, "stake": 9}}, {"block": 3, "epoch": {}}`)))
+	f.Add([]byte(`{"yuma": "yuma3", "liquid_alpha": "v2", "hyperparameters": {"commit_reveal": true, "bonds_reset": true}, "neurons": [{"uid": 0, "stake": 5, "validator_permit": true}, {"uid": 1}], "steps": [{"block": 1, "commit": {"uid": 0, "uids": [1], "values": [3]}}, {"block": 2, "epoch": {}}, {"block": 3, "epoch": {}}, {"block": 3, "reset_bonds": {"uid": 1}}]}`))
+	f.Add([]byte("steps:\n  - block: 1\n    epoch: {}\n"))
+	f.Add([]byte(`{"steps": [{"block": -1}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<14 {
+			return
+		}
+		var out bytes.Buffer
+		err := Run(context.Background(), "fuzz.json", data, Options{}, &out)
+		if err != nil && !badinput.Is(err) {
+			t.Fatalf("non-bad-input error: %v", err)
+		}
+	})
+}
