@@ -30,7 +30,14 @@ type golden struct {
 // case 14 with the switch at epoch 2 instead of 20; bonds_reset = case 8 with
 // miner S1 (the chain's uid 3) reset before epoch 20, run for 41 epochs.
 func TestCatalogueReproducesChainYuma3Tests(t *testing.T) {
-	needEngine(t)
+	t.Run("reference", func(t *testing.T) { checkChainYuma3(t, refFactory) })
+	t.Run("float-engine", func(t *testing.T) {
+		needEngine(t)
+		checkChainYuma3(t, nil)
+	})
+}
+
+func checkChainYuma3(t *testing.T, engine EngineFactory) {
 	caseWithSwitchAt2 := func() *Scenario {
 		sc, _ := Lookup("case14", CatalogueOptions{})
 		sc.Validators[2].Strategy.Schedule = schedule(CaseEpochs, func(tt int) []float64 {
@@ -92,7 +99,7 @@ func TestCatalogueReproducesChainYuma3Tests(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := Run(context.Background(), tc.sc(), Options{Runs: []RunSpec{{Yuma: "yuma3", LiquidAlpha: tc.la, Compat: "chain"}}})
+			res, err := Run(context.Background(), tc.sc(), Options{Engine: engine, Runs: []RunSpec{{Yuma: "yuma3", LiquidAlpha: tc.la, Compat: "chain"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
