@@ -191,17 +191,70 @@ func (d *Decoder) CompactBig() *big.Int {
 	}
 }
 
-// Compact reads a compact integer that must fit a u64.
+// Compact reads a compact integer that must fit a u64. It does not allocate.
 func (d *Decoder) Compact() uint64 {
-	v := d.CompactBig()
-	if d.err != nil {
+	if d.err != nil || d.off >= len(d.buf) {
+		d.U8() // records the short-input error
 		return 0
 	}
-	if !v.IsUint64() {
-		d.Failf("scale: compact %s overflows u64", v)
+	first := d.buf[d.off]
+	switch first & 3 {
+	case 0:
+		d.off++
+		return uint64(first >> 2)
+	case 1:
+		if d.off+2 > len(d.buf) {
+			break
+		}
+		v := uint64(first)>>2 | uint64(d.buf[d.off+1])<<6
+		if v < 1<<6 {
+			d.Failf("scale: non-canonical compact %d", v)
+			return 0
+		}
+		d.off += 2
+		return v
+	case 2:
+		if d.off+4 > len(d.buf) {
+			break
+		}
+		v := uint64(binary.LittleEndian.Uint32(d.buf[d.off:])) >> 2
+		if v < 1<<14 {
+			d.Failf("scale: non-canonical compact %d", v)
+			return 0
+		}
+		d.off += 4
+		return v
+	}
+	if first&3 != 3 || first>>2 > 4 {
+		v := d.CompactBig() // modes 0..2 are cheap; >8-byte big ints overflow below
+		if d.err != nil {
+			return 0
+		}
+		if !v.IsUint64() {
+			d.Failf("scale: compact %s overflows u64", v)
+			return 0
+		}
+		return v.Uint64()
+	}
+	d.off++
+	n := int(first>>2) + 4
+	b := d.Bytes(n)
+	if b == nil {
 		return 0
 	}
-	return v.Uint64()
+	if b[n-1] == 0 {
+		d.Failf("scale: non-canonical big compact (top byte zero)")
+		return 0
+	}
+	var v uint64
+	for i := n - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	if v < 1<<30 {
+		d.Failf("scale: non-canonical compact %d", v)
+		return 0
+	}
+	return v
 }
 
 // CompactU16 reads a compact integer that must fit a u16.

@@ -106,6 +106,11 @@ func FuzzCompact(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d := NewDecoder(b)
 		v := d.Compact()
+		db := NewDecoder(b)
+		bv := db.CompactBig()
+		if fits := db.Err() == nil && bv.IsUint64(); fits != (d.Err() == nil) || (fits && (bv.Uint64() != v || db.Offset() != d.Offset())) {
+			t.Fatalf("Compact (%d, %v) and CompactBig (%s, %v) disagree on %x", v, d.Err(), bv, db.Err(), b)
+		}
 		if d.Err() != nil {
 			return
 		}
