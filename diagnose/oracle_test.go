@@ -65,24 +65,24 @@ func (o *oracle) Step(in epoch.Input) (epoch.Result, error) {
 	}
 	c := make([]float64, m)
 	kappa := o.cfg.Params.Kappa
+	type ws struct{ w, s float64 }
+	col := make([]ws, 0, v)
 	for j := 0; j < m; j++ {
-		best := 0.0
-		for k := 0; k < v; k++ {
-			if s[k] == 0 {
-				continue
-			}
-			x := w[k*m+j]
-			sup := 0.0
-			for i := 0; i < v; i++ {
-				if w[i*m+j] >= x {
-					sup += s[i]
-				}
-			}
-			if sup >= kappa && x > best {
-				best = x
+		col = col[:0]
+		for i := 0; i < v; i++ {
+			if s[i] > 0 {
+				col = append(col, ws{w[i*m+j], s[i]})
 			}
 		}
-		c[j] = best
+		sort.Slice(col, func(a, b int) bool { return col[a].w > col[b].w })
+		sum := 0.0
+		for _, x := range col {
+			sum += x.s
+			if sum >= kappa {
+				c[j] = x.w
+				break
+			}
+		}
 	}
 	clip := make([]float64, v*m)
 	inc := make([]float64, m)

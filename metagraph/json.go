@@ -113,32 +113,37 @@ func (s *Snapshot) Validate(file string) error {
 }
 
 func validateRows(rows []Row, n int, name string, bad func(field, format string, args ...any) error) error {
-	seen := make(map[int]bool, len(rows))
+	seenRow := make([]bool, n)
+	var seenDest []int32 // seenDest[j] == row index + 1 when row ri already has dest j
+	if n > 0 {
+		seenDest = make([]int32, n)
+	}
 	for ri, r := range rows {
-		field := fmt.Sprintf("%s[%d]", name, ri)
 		if r.UID < 0 || r.UID >= n {
-			return bad(field, "uid %d is not registered (n = %d)", r.UID, n)
+			return bad(fmt.Sprintf("%s[%d]", name, ri), "uid %d is not registered (n = %d)", r.UID, n)
 		}
-		if seen[r.UID] {
-			return bad(field, "uid %d has a second row", r.UID)
+		if seenRow[r.UID] {
+			return bad(fmt.Sprintf("%s[%d]", name, ri), "uid %d has a second row", r.UID)
 		}
-		seen[r.UID] = true
-		dests := make(map[int]bool, len(r.Entries))
+		seenRow[r.UID] = true
 		for ei, e := range r.Entries {
-			ef := fmt.Sprintf("%s[%d] (uid %d) entry %d", name, ri, r.UID, ei)
 			if e[0] < 0 || e[0] >= n {
-				return bad(ef, "destination uid %d is not registered (n = %d)", e[0], n)
+				return bad(entryField(name, ri, r.UID, ei), "destination uid %d is not registered (n = %d)", e[0], n)
 			}
 			if e[1] < 0 || e[1] > math.MaxUint16 {
-				return bad(ef, "value %d is outside u16 0..65535", e[1])
+				return bad(entryField(name, ri, r.UID, ei), "value %d is outside u16 0..65535", e[1])
 			}
-			if dests[e[0]] {
-				return bad(ef, "destination uid %d appears twice", e[0])
+			if seenDest[e[0]] == int32(ri+1) {
+				return bad(entryField(name, ri, r.UID, ei), "destination uid %d appears twice", e[0])
 			}
-			dests[e[0]] = true
+			seenDest[e[0]] = int32(ri + 1)
 		}
 	}
 	return nil
+}
+
+func entryField(name string, ri, uid, ei int) string {
+	return fmt.Sprintf("%s[%d] (uid %d) entry %d", name, ri, uid, ei)
 }
 
 // DecodeSnapshot reads one snapshot from r, which may be plain JSON or gzip
