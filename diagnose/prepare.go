@@ -129,8 +129,8 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		s := pick(e)
 		h.blocks[e] = s.Block
 		cutoff := o.ActivityCutoff
-		if v, ok := s.Hyperparameters["activity_cutoff"].(float64); ok && v > 0 && v < math.MaxUint32 {
-			cutoff = uint64(v)
+		if v, ok := hyperUint(s.Hyperparameters, "activity_cutoff"); ok && v > 0 {
+			cutoff = v
 		}
 		w := make([]float64, V*h.n)
 		a := make([]float64, V)
@@ -205,4 +205,30 @@ func permitsOf(s *metagraph.Snapshot, k int) []bool {
 		out[u] = true
 	}
 	return out
+}
+
+// hyperUint reads a non-negative integer hyperparameter, whatever numeric type
+// the snapshot's source used.
+func hyperUint(hp map[string]any, key string) (uint64, bool) {
+	switch v := hp[key].(type) {
+	case float64:
+		if v >= 0 && v < math.MaxUint32 && v == math.Trunc(v) {
+			return uint64(v), true
+		}
+	case int:
+		if v >= 0 {
+			return uint64(v), true
+		}
+	case int64:
+		if v >= 0 {
+			return uint64(v), true
+		}
+	case uint64:
+		return v, true
+	case uint32:
+		return uint64(v), true
+	case uint16:
+		return uint64(v), true
+	}
+	return 0, false
 }

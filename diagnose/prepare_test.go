@@ -71,6 +71,18 @@ func TestMasks(t *testing.T) {
 	if len(h.resets[4]) != 1 || h.resets[4][0] != 3 || len(h.resets[5]) != 0 {
 		t.Errorf("resets %v", h.resets)
 	}
+	// The snapshot's own activity_cutoff wins over the flag: with 300 blocks
+	// uid 1 (updated at block(1)-10) is already inactive at epoch 2.
+	for _, sn := range snaps {
+		sn.Hyperparameters = map[string]any{"activity_cutoff": float64(300)}
+	}
+	h, err = buildHistory(Source{Name: "syn", Snapshots: snaps}, &o, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.active[1][1] == 0 || h.active[2][1] != 0 {
+		t.Fatalf("snapshot activity_cutoff ignored: %v %v", h.active[1], h.active[2])
+	}
 	// Without permits, the top-k by stake are validators.
 	for _, s := range snaps {
 		s.ValidatorPermit = nil
