@@ -29,17 +29,9 @@ func NewDense() *Engine { return &Engine{dense: true} }
 
 var _ subnet.Engine = (*Engine)(nil)
 
-// Detail is the intermediate state of one epoch, for tests and diagnostics.
-type Detail struct {
-	Stake, ActiveStake, Consensus, Incentive, Dividends, ValidatorTrust []fixed.I32F32
-	CombinedEmission                                                    []fixed.I32F32 // normalised
-	Weights, Clipped, WeightsForBonds, Bonds                            sparse
-}
-
 // Epoch implements subnet.Engine.
 func (e *Engine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, error) {
-	out, _, err := e.run(st, block, emission)
-	return out, err
+	return e.run(st, block, emission)
 }
 
 // CheckHyperparameters reports (as a *badinput.Error naming the field)
@@ -64,14 +56,14 @@ func CheckHyperparameters(h subnet.Hyperparameters) error {
 	return nil
 }
 
-func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, *Detail, error) {
+func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, error) {
 	h := st.Hyper
 	if err := CheckHyperparameters(h); err != nil {
-		return subnet.EpochOutput{}, nil, err
+		return subnet.EpochOutput{}, err
 	}
 	n := len(st.Neurons)
 	if n == 0 {
-		return subnet.EpochOutput{}, nil, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
+		return subnet.EpochOutput{}, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
 	}
 	nr := st.Neurons
 	owner := -1
@@ -102,7 +94,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		var carry uint64
 		total, carry = bits.Add64(total, s, 0)
 		if carry != 0 || total > math.MaxInt64 {
-			return subnet.EpochOutput{}, nil, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
+			return subnet.EpochOutput{}, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
 		}
 	}
 	stake := make([]fixed.I32F32, n)
@@ -194,7 +186,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	var (
 		dividends  []fixed.I32F32
 		emaBonds   sparse // the bonds persisted (before the storage encoding)
-		exactBonds sparse
+		exactDense [][]float64
 		stored     [][]subnet.BondEntry
 	)
 	if h.Yuma == subnet.Yuma3 {
@@ -209,9 +201,8 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		} else {
 			emaBonds = matEMA(wb, bonds, n, fixed.PPMComplement(h.BondsMovingAverage))
 		}
-		norm := cloneSparse(emaBonds)
-		colNormalize(norm, n, scratch)
-		total := matmulTranspose(norm, incentive, n)
+		// T = column-normalised B' times incentive, normalising on the fly.
+		total := matmulTransposeColNormalized(emaBonds, incentive, n, scratch)
 		dividends = make([]fixed.I32F32, n)
 		for i := range total {
 			if v, ok := total[i].CheckedMul(activeStake[i]); ok {
@@ -219,18 +210,16 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			}
 		}
 		normalize(dividends)
-		exactBonds = emaBonds
+		exactDense = dense(emaBonds, n)
 		stored = storeRows(emaBonds, newPermit, n, e.dense)
 	} else {
 		bonds := loadBonds(nr, n, lastTempo, false)
 		colNormalize(bonds, n, scratch)
-		delta := make(sparse, n)
-		for i, row := range wb {
-			d := make([]entry, len(row))
-			for k, en := range row {
-				d[k] = entry{en.j, en.v.Mul(activeStake[i])}
+		delta := cloneSparse(wb)
+		for i, row := range delta {
+			for k := range row {
+				row[k].v = row[k].v.Mul(activeStake[i])
 			}
-			delta[i] = d
 		}
 		colNormalize(delta, n, scratch)
 		if alpha, ok := liquidAlphaV1(h, consensus); ok {
@@ -241,7 +230,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		colNormalize(emaBonds, n, scratch)
 		dividends = matmulTranspose(emaBonds, incentive, n)
 		normalize(dividends)
-		exactBonds = cloneSparse(emaBonds)
+		exactDense = dense(emaBonds, n)
 		colMaxUpscale(emaBonds, scratch)
 		stored = storeRows(emaBonds, newPermit, n, e.dense)
 	}
@@ -284,23 +273,19 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			Dividends:      floats(dividends),
 			ValidatorTrust: floats(vtrust),
 			Emission:       floats(combined),
-			Bonds:          dense(exactBonds, n),
+			Bonds:          exactDense,
 		},
 	}
+	back := make([]float64, n*n)
 	for i := range combined {
 		out.Emission[i] = float64(fixed.I96F32MulU64(combined[i], emission))
-		row := make([]float64, n)
+		row := back[i*n : (i+1)*n : (i+1)*n]
 		for _, b := range stored[i] {
 			row[b.UID] = b.Value
 		}
 		out.Bonds[i] = row
 	}
-	det := &Detail{
-		Stake: stake, ActiveStake: activeStake, Consensus: consensus, Incentive: incentive,
-		Dividends: dividends, ValidatorTrust: vtrust, CombinedEmission: combined,
-		Weights: w, Clipped: clipped, WeightsForBonds: wb, Bonds: exactBonds,
-	}
-	return out, det, nil
+	return out, nil
 }
 
 // loadBonds reads the stored bond rows (u16 integers, or u16/65535 for
@@ -365,6 +350,28 @@ func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEn
 	return out
 }
 
+// matmulTransposeColNormalized computes matmul_transpose_sparse of the
+// column-normalised m (inplace_col_normalize_sparse) without copying m.
+func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, n int, sums []fixed.I32F32) []fixed.I32F32 {
+	clear(sums)
+	for _, row := range m {
+		for _, en := range row {
+			sums[en.j] += en.v
+		}
+	}
+	out := make([]fixed.I32F32, n)
+	for i, row := range m {
+		for _, en := range row {
+			x := en.v
+			if s := sums[en.j]; s != 0 {
+				x = x.SatDiv(s)
+			}
+			out[i] += v[en.j].Mul(x)
+		}
+	}
+	return out
+}
+
 // matmulTranspose is matmul_transpose_sparse: out_i = sum_j m_ij * v_j.
 func matmulTranspose(m sparse, v []fixed.I32F32, n int) []fixed.I32F32 {
 	out := make([]fixed.I32F32, n)
@@ -403,8 +410,9 @@ func floats(x []fixed.I32F32) []float64 {
 
 func dense(m sparse, n int) [][]float64 {
 	out := make([][]float64, n)
+	back := make([]float64, n*n)
 	for i := range out {
-		out[i] = make([]float64, n)
+		out[i] = back[i*n : (i+1)*n : (i+1)*n]
 		if i < len(m) {
 			for _, en := range m[i] {
 				out[i][en.j] = en.v.Float()
@@ -426,7 +434,7 @@ func alphaValues(h subnet.Hyperparameters) (lo, hi fixed.I32F32) {
 // of order are read as 0); the dense path reads every entry.
 func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, consensus []fixed.I32F32) [][]fixed.I32F32 {
 	lo, hi := alphaValues(h)
-	steep := fixed.FromInt(int64(h.AlphaSigmoidSteepness))
+	sg := newSigmoid(lo, hi, fixed.FromInt(int64(h.AlphaSigmoidSteepness)))
 	n := len(consensus)
 	out := make([][]fixed.I32F32, len(wb))
 	wd := make([]fixed.I32F32, n)
@@ -443,7 +451,7 @@ func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, conse
 				bd[en.j] = en.v
 			}
 			for j := 0; j < n; j++ {
-				row[j] = alphaSigmoid(consensus[j], wd[j], bd[j], lo, hi, steep)
+				row[j] = sg.alpha(consensus[j], wd[j], bd[j])
 			}
 			out[i] = row
 			continue
@@ -460,7 +468,7 @@ func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, conse
 				bv = br[bi].v
 				bi++
 			}
-			row[j] = alphaSigmoid(consensus[j], wv, bv, lo, hi, steep)
+			row[j] = sg.alpha(consensus[j], wv, bv)
 		}
 		out[i] = row
 	}

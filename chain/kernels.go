@@ -212,8 +212,10 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 // clipped to it, or removed when the threshold is 0.
 func colClip(w sparse, c []fixed.I32F32) sparse {
 	out := make(sparse, len(w))
+	back := make([]entry, 0, entries(w))
 	for i, row := range w {
-		nr := make([]entry, 0, len(row))
+		nr := back[len(back) : len(back) : len(back)+len(row)]
+		back = back[:len(back)+len(row)]
 		for _, e := range row {
 			if c[e.j] < e.v {
 				if c[e.j] > 0 {
@@ -228,13 +230,14 @@ func colClip(w sparse, c []fixed.I32F32) sparse {
 	return out
 }
 
-// interpolate is interpolate_sparse(w, wc, columns, ratio).
+// interpolate is interpolate_sparse(w, wc, columns, ratio). For ratio 0 and
+// 1 it returns w or wc itself (the chain clones; callers here never mutate).
 func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
 	if ratio == 0 {
-		return cloneSparse(w)
+		return w
 	}
 	if ratio == fixed.One {
-		return cloneSparse(wc)
+		return wc
 	}
 	out := make(sparse, len(w))
 	r1 := make([]fixed.I32F32, columns)
@@ -262,10 +265,23 @@ func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
 
 func cloneSparse(m sparse) sparse {
 	out := make(sparse, len(m))
+	back := make([]entry, entries(m))
+	k := 0
 	for i, row := range m {
-		out[i] = append([]entry(nil), row...)
+		out[i] = back[k : k+len(row) : k+len(row)]
+		copy(out[i], row)
+		k += len(row)
 	}
 	return out
+}
+
+// entries counts the entries of m.
+func entries(m sparse) int {
+	n := 0
+	for _, row := range m {
+		n += len(row)
+	}
+	return n
 }
 
 // matEMA is mat_ema_sparse: alpha*new + (1-alpha)*old over the union of
@@ -305,7 +321,16 @@ func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse 
 }
 
 func positives(row []fixed.I32F32) []entry {
-	var out []entry
+	c := 0
+	for _, v := range row {
+		if v > 0 {
+			c++
+		}
+	}
+	if c == 0 {
+		return nil
+	}
+	out := make([]entry, 0, c)
 	for j, v := range row {
 		if v > 0 {
 			out = append(out, entry{j, v})
@@ -399,6 +424,21 @@ func logisticParams(alphaHigh, alphaLow, cHigh, cLow fixed.I32F32) (a, b fixed.I
 
 // alphaSigmoid is the v2 alpha_sigmoid for one (validator, miner).
 func alphaSigmoid(consensus, weight, bond, alphaLow, alphaHigh, steepness fixed.I32F32) fixed.I32F32 {
+	return newSigmoid(alphaLow, alphaHigh, steepness).alpha(consensus, weight, bond)
+}
+
+// sigmoid evaluates alpha_sigmoid with the per-epoch constants hoisted and
+// the exp results memoised by argument (exact: same input, same output).
+type sigmoid struct {
+	lo, hi, slope fixed.I32F32
+	memo          map[fixed.I32F32]fixed.I32F32
+}
+
+func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32) *sigmoid {
+	return &sigmoid{lo: alphaLow, hi: alphaHigh, slope: steepness.SatDiv(fixed.FromInt(-100)), memo: map[fixed.I32F32]fixed.I32F32{}}
+}
+
+func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
 	one := fixed.One
 	diffBuy := weight.SatSub(consensus).Max(0).Min(one)
 	diffSell := bond.SatSub(weight).Max(0).Min(one)
@@ -406,8 +446,14 @@ func alphaSigmoid(consensus, weight, bond, alphaLow, alphaHigh, steepness fixed.
 	if weight >= bond {
 		d = diffBuy
 	}
-	x := steepness.SatDiv(fixed.FromInt(-100)).Mul(d.SatSub(fixed.Half))
-	sig := one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
-	alpha := alphaLow.SatAdd(sig.Mul(alphaHigh.SatSub(alphaLow)))
-	return alpha.Max(alphaLow).Min(alphaHigh)
+	x := s.slope.Mul(d.SatSub(fixed.Half))
+	sig, ok := s.memo[x]
+	if !ok {
+		sig = one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
+		if len(s.memo) < 1<<16 {
+			s.memo[x] = sig
+		}
+	}
+	alpha := s.lo.SatAdd(sig.Mul(s.hi.SatSub(s.lo)))
+	return alpha.Max(s.lo).Min(s.hi)
 }

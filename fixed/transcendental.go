@@ -1,5 +1,7 @@
 package fixed
 
+import "math/bits"
+
 // The low-precision constants substrate-fixed's transcendental functions use:
 // I9F23 values floor(c * 2^23) / 2^23, widened to I32F32.
 const (
@@ -34,14 +36,19 @@ func Exp(x I32F32) (I32F32, bool) {
 	}
 	term := y
 	for i := int64(2); i < FracBits; i++ {
-		term, ok = term.CheckedMul(y)
-		if !ok {
+		if term == 0 {
+			break // every later term is 0 as well: floor(0*y)/i = 0
+		}
+		// floor(term*y) for non-negative operands, inlined: overflow when the
+		// shifted product needs more than 63 bits.
+		hi, lo := bits.Mul64(uint64(term), uint64(y))
+		if hi>>31 != 0 {
 			return 0, false
 		}
-		term, ok = term.CheckedDiv(FromInt(i))
-		if !ok {
-			return 0, false
-		}
+		term = I32F32(hi<<32 | lo>>32)
+		// term / I32F32(i) = (term_raw << 32) / (i << 32) = trunc(term_raw / i);
+		// term >= 0 here.
+		term = divSmall(term, i)
 		result, ok = checkedAdd(result, term)
 		if !ok {
 			return 0, false
@@ -150,4 +157,72 @@ func SafeLn(x I32F32) I32F32 {
 		return 0
 	}
 	return r
+}
+
+// divSmall divides by a constant in 2..31 so the compiler can replace the
+// division with a multiplication (same truncated result).
+func divSmall(t I32F32, i int64) I32F32 {
+	switch i {
+	case 2:
+		return t / 2
+	case 3:
+		return t / 3
+	case 4:
+		return t / 4
+	case 5:
+		return t / 5
+	case 6:
+		return t / 6
+	case 7:
+		return t / 7
+	case 8:
+		return t / 8
+	case 9:
+		return t / 9
+	case 10:
+		return t / 10
+	case 11:
+		return t / 11
+	case 12:
+		return t / 12
+	case 13:
+		return t / 13
+	case 14:
+		return t / 14
+	case 15:
+		return t / 15
+	case 16:
+		return t / 16
+	case 17:
+		return t / 17
+	case 18:
+		return t / 18
+	case 19:
+		return t / 19
+	case 20:
+		return t / 20
+	case 21:
+		return t / 21
+	case 22:
+		return t / 22
+	case 23:
+		return t / 23
+	case 24:
+		return t / 24
+	case 25:
+		return t / 25
+	case 26:
+		return t / 26
+	case 27:
+		return t / 27
+	case 28:
+		return t / 28
+	case 29:
+		return t / 29
+	case 30:
+		return t / 30
+	case 31:
+		return t / 31
+	}
+	return t / I32F32(i)
 }
