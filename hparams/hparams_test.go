@@ -320,3 +320,43 @@ func FuzzParseRaw(f *testing.F) {
 		}
 	})
 }
+
+func TestFromRecommendation(t *testing.T) {
+	doc := `{"shard":"0/1","complete":true,"recommendations":{"sn31":{"metric":"cumulative","best":
+	  {"found":true,"reveal_period":3,"alpha_low":0.1,"alpha_high":0.3,"steepness":10,"g":0.8}}}}`
+	got, err := FromRecommendation(strings.NewReader(doc), "r.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"commit_reveal_weights_enabled": 1, "commit_reveal_period": 3, "alpha_low": 6554, "alpha_high": 19661, "alpha_sigmoid_steepness": 1000}
+	if len(got) != len(want) {
+		t.Fatalf("settings %+v", got)
+	}
+	for _, s := range got {
+		if want[s.Param.Name] != s.Raw {
+			t.Errorf("%s = %d, want %d", s.Param.Name, s.Raw, want[s.Param.Name])
+		}
+	}
+	noLA := `{"complete":true,"recommendations":{"a":{"best":{"found":true,"reveal_period":0}}}}`
+	got, err = FromRecommendation(strings.NewReader(noLA), "r.json", "a")
+	if err != nil || len(got) != 2 || got[0].Param.Name != "commit_reveal_weights_enabled" || got[0].Raw != 0 || got[1].Param.Name != "liquid_alpha_enabled" || got[1].Raw != 0 {
+		t.Fatalf("no-LA pick %+v %v", got, err)
+	}
+	bad := map[string]string{
+		"not json":    `{`,
+		"partial":     `{"complete":false,"recommendations":{"a":{"best":{"found":true,"reveal_period":1}}}}`,
+		"empty":       `{"recommendations":{}}`,
+		"two subnets": `{"recommendations":{"a":{"best":{"found":true,"reveal_period":1}},"b":{"best":{"found":true,"reveal_period":1}}}}`,
+		"not found":   `{"recommendations":{"a":{"best":{"found":false}}}}`,
+		"no best":     `{"recommendations":{"a":{}}}`,
+		"bad alpha":   `{"recommendations":{"a":{"best":{"found":true,"reveal_period":1,"alpha_low":1.5,"alpha_high":0.9}}}}`,
+		"one alpha":   `{"recommendations":{"a":{"best":{"found":true,"reveal_period":1,"alpha_low":0.5}}}}`,
+		"negative":    `{"recommendations":{"a":{"best":{"found":true,"reveal_period":-1}}}}`,
+	}
+	for name, d := range bad {
+		_, err := FromRecommendation(strings.NewReader(d), "r.json", "")
+		if err == nil || !badinput.Is(err) || !strings.HasPrefix(err.Error(), "r.json: ") {
+			t.Errorf("%s: err %v", name, err)
+		}
+	}
+}

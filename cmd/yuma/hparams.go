@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -172,13 +173,42 @@ func hparamsCheck(e *env, asJSON *bool) *cobra.Command {
 
 func hparamsPlan(e *env, asJSON *bool) *cobra.Command {
 	var opt hparams.PlanOptions
+	var recFile, subnet string
 	cmd := &cobra.Command{
-		Use:   "plan NAME=VALUE...",
+		Use:   "plan [--recommendation recommendation.json] NAME=VALUE...",
 		Short: "Print the btcli and Python SDK calls that set human values",
-		Args:  cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 && recFile == "" {
+				return usagef("plan requires at least 1 NAME=VALUE argument or --recommendation")
+			}
+			return nil
+		},
 		RunE: func(_ *cobra.Command, args []string) error {
 			var settings []hparams.Setting
 			seen := map[string]bool{}
+			if recFile != "" {
+				f, err := os.Open(recFile)
+				if err != nil {
+					return badinput.New(recFile, "", "", "%v", err)
+				}
+				fromRec, err := hparams.FromRecommendation(f, recFile, subnet)
+				f.Close()
+				if err != nil {
+					return err
+				}
+				overridden := map[string]bool{}
+				for _, a := range args {
+					if p, _, err := hparams.ParseAssignment(a); err == nil {
+						overridden[p.Name] = true
+					}
+				}
+				for _, s := range fromRec {
+					if !overridden[s.Param.Name] {
+						settings = append(settings, s)
+						seen[s.Param.Name] = true
+					}
+				}
+			}
 			for _, a := range args {
 				p, v, err := hparams.ParseAssignment(a)
 				if err != nil {
@@ -215,6 +245,8 @@ func hparamsPlan(e *env, asJSON *bool) *cobra.Command {
 	cmd.Flags().StringVar(&opt.Wallet, "wallet", "", "owner wallet name used in the printed calls")
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network name for btcli and the SDK (default finney)")
 	cmd.Flags().StringVar(&opt.Runtime, "runtime", hparams.EraCurrent, "runtime era whose rules the plan is checked against: v1 or current")
+	cmd.Flags().StringVar(&recFile, "recommendation", "", "recommendation.json of `yuma diagnose`: plan its best setting (NAME=VALUE arguments override it)")
+	cmd.Flags().StringVar(&subnet, "subnet", "", "subnet name in the recommendation file when it holds several")
 	return cmd
 }
 

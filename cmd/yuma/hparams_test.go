@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,5 +92,29 @@ func TestHparamsJSON(t *testing.T) {
 	var l []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &l) != nil || len(l) < 20 {
 		t.Fatalf("list --json: %d", code)
+	}
+}
+
+func TestHparamsPlanFromRecommendation(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "recommendation.json")
+	doc := `{"complete":true,"recommendations":{"sn31":{"best":{"found":true,"reveal_period":2,"alpha_low":0.05,"alpha_high":0.4}}}}`
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "hparams", "plan", "--netuid", "31", "--recommendation", file, "commit_reveal_period=4")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, frag := range []string{"sudo_set_liquid_alpha_enabled", `"alpha_low": 3277, "alpha_high": 26214`, `"interval": 4`, "--param commit_reveal_weights_enabled --value True"} {
+		if !strings.Contains(out, frag) {
+			t.Errorf("plan output misses %q:\n%s", frag, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "hparams", "plan"); code != 2 {
+		t.Errorf("plan without arguments: exit %d", code)
+	}
+	if code, _, stderr := runCLI(t, "hparams", "plan", "--recommendation", filepath.Join(dir, "missing.json")); code != 2 || !strings.Contains(stderr, "missing.json") {
+		t.Errorf("missing file: exit %d %q", code, stderr)
 	}
 }
