@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/yuma-go/yuma/internal/atomicfile"
@@ -25,37 +26,118 @@ const MaxFileSize = 512 << 20
 
 // MarshalJSON encodes a row as [uid, [[dest, u16], ...]].
 func (r Row) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "[%d,[", r.UID)
+	b := make([]byte, 0, 16+len(r.Entries)*12)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(r.UID), 10)
+	b = append(b, ",["...)
 	for i, e := range r.Entries {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		fmt.Fprintf(&b, "[%d,%d]", e[0], e[1])
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(e[0]), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(e[1]), 10)
+		b = append(b, ']')
 	}
-	b.WriteString("]]")
-	return b.Bytes(), nil
+	return append(b, "]]"...), nil
 }
 
-// UnmarshalJSON decodes a row from [uid, [[dest, u16], ...]].
+// UnmarshalJSON decodes a row from [uid, [[dest, u16], ...]] (a hand-written
+// scanner: rows are most of a snapshot and encoding/json's generic path is
+// several times slower).
 func (r *Row) UnmarshalJSON(data []byte) error {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return fmt.Errorf("row must be [uid, [[dest, value], ...]]: %w", err)
+	p := rowParser{b: data}
+	if !p.lit('[') {
+		return p.fail("row must be [uid, [[dest, value], ...]]")
 	}
-	if len(raw) != 2 {
-		return fmt.Errorf("row must have 2 elements [uid, entries], got %d", len(raw))
-	}
-	var uid int
-	if err := json.Unmarshal(raw[0], &uid); err != nil {
-		return fmt.Errorf("row uid: %w", err)
+	uid, ok := p.int()
+	if !ok || !p.lit(',') || !p.lit('[') {
+		return p.fail("row must be [uid, [[dest, value], ...]]")
 	}
 	var entries []Entry
-	if err := json.Unmarshal(raw[1], &entries); err != nil {
-		return fmt.Errorf("row %d entries must be [[dest, value], ...]: %w", uid, err)
+	if !p.lit(']') {
+		for {
+			if !p.lit('[') {
+				return p.fail(fmt.Sprintf("row %d entries must be [dest, value] pairs", uid))
+			}
+			d, ok1 := p.int()
+			c := p.lit(',')
+			v, ok2 := p.int()
+			if !ok1 || !c || !ok2 || !p.lit(']') {
+				return p.fail(fmt.Sprintf("row %d entries must be [dest, value] pairs of integers", uid))
+			}
+			entries = append(entries, Entry{d, v})
+			if p.lit(']') {
+				break
+			}
+			if !p.lit(',') {
+				return p.fail(fmt.Sprintf("row %d: expected , or ] between entries", uid))
+			}
+		}
+	}
+	if !p.lit(']') {
+		return p.fail("row must have 2 elements [uid, entries]")
+	}
+	p.ws()
+	if p.i != len(p.b) {
+		return p.fail("trailing data in row")
 	}
 	r.UID, r.Entries = uid, entries
 	return nil
+}
+
+type rowParser struct {
+	b []byte
+	i int
+}
+
+func (p *rowParser) ws() {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\n' || p.b[p.i] == '\t' || p.b[p.i] == '\r') {
+		p.i++
+	}
+}
+
+func (p *rowParser) lit(c byte) bool {
+	p.ws()
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// int reads a JSON integer within +-2^53 (no fraction or exponent).
+func (p *rowParser) int() (int, bool) {
+	p.ws()
+	neg := false
+	if p.i < len(p.b) && p.b[p.i] == '-' {
+		neg = true
+		p.i++
+	}
+	start := p.i
+	v := 0
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		if p.i-start >= 16 {
+			return 0, false
+		}
+		v = v*10 + int(p.b[p.i]-'0')
+		p.i++
+	}
+	if p.i == start || (p.b[start] == '0' && p.i-start > 1) {
+		return 0, false
+	}
+	if p.i < len(p.b) && (p.b[p.i] == '.' || p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func (p *rowParser) fail(msg string) error {
+	return fmt.Errorf("%s (at byte %d of the row)", msg, p.i)
 }
 
 // Validate checks the snapshot's internal consistency and returns a

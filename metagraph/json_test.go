@@ -27,6 +27,16 @@ func TestRowJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, r) {
 		t.Fatalf("Unmarshal = %+v, %v", back, err)
 	}
+	var spaced Row
+	if err := json.Unmarshal([]byte(" [ 4 ,\n [ [1, 65535] , [ 3,0 ] ] ] "), &spaced); err != nil || !reflect.DeepEqual(spaced, r) {
+		t.Fatalf("spaced row = %+v, %v", spaced, err)
+	}
+	for _, bad := range []string{`[1]`, `[1,[[2]]]`, `[1,[[2,3.5]]]`, `[1,[[2,1e3]]]`, `[1,[[2,3]],4]`, `[1,[[2,3]`, `["a",[]]`, `[1,[[2,3][4,5]]]`, `[01,[]]`, `[1,[[2,99999999999999999999]]]`} {
+		var x Row
+		if err := json.Unmarshal([]byte(bad), &x); err == nil {
+			t.Errorf("%s accepted as %+v", bad, x)
+		}
+	}
 	empty, _ := json.Marshal(Row{UID: 2})
 	if string(empty) != "[2,[]]" {
 		t.Fatalf("empty row = %s", empty)
