@@ -131,9 +131,14 @@ type Pick struct {
 
 // Recommendation answers "which reveal period and alphas stop copying".
 type Recommendation struct {
-	Metric        string  `json:"metric"`
-	Threshold     float64 `json:"threshold"`      // 1: nominators stop delegating to the copier
-	TakeThreshold float64 `json:"take_threshold"` // 1 - take: copying no longer pays
+	// Yuma and LiquidAlpha say under which rules the alphas hold: only "v1"
+	// and "v2" alphas are chain values; "v1-paper" alphas use the notebooks'
+	// complementary convention (docs/diagnose.md).
+	Yuma          epoch.YumaVersion     `json:"yuma"`
+	LiquidAlpha   epoch.LiquidAlphaMode `json:"liquid_alpha"`
+	Metric        string                `json:"metric"`
+	Threshold     float64               `json:"threshold"`      // 1: nominators stop delegating to the copier
+	TakeThreshold float64               `json:"take_threshold"` // 1 - take: copying no longer pays
 	// Smallest reveal period whose G is below each threshold, without liquid
 	// alpha and with the best alphas at that period.
 	NoLABelowOne  Pick `json:"no_liquid_alpha_below_1"`
@@ -273,7 +278,7 @@ func pickOf(r *Row, metric string) Pick {
 }
 
 func recommend(s *Subnet, c Config) *Recommendation {
-	rec := &Recommendation{Metric: c.Metric, Threshold: 1, TakeThreshold: 1 - c.Take}
+	rec := &Recommendation{Yuma: c.Yuma, LiquidAlpha: c.LiquidAlpha, Metric: c.Metric, Threshold: 1, TakeThreshold: 1 - c.Take}
 	firstBelow := func(rows []Row, limit float64) Pick {
 		periods := append([]int(nil), c.RevealPeriods...)
 		sort.Ints(periods)
