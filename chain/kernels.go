@@ -114,9 +114,11 @@ func isTopKNonzero(x []fixed.I32F32, k int) []bool {
 }
 
 // weightedMedian is the chain's weighted_median (math.rs): the recursive
-// pivot search, written as a loop over a reusable index buffer. part is
-// consumed (filtered in place).
-func weightedMedian(stake, score []fixed.I32F32, part []int, minority, lo, hi fixed.I32F32) fixed.I32F32 {
+// pivot search, written as a loop. part holds the partition's indices and is
+// overwritten; spare must have the same length (scratch for the upper part).
+// Each pass splits the partition once, keeping the original order inside
+// the lower and upper parts as the chain's Vec pushes do.
+func weightedMedian(stake, score []fixed.I32F32, part, spare []int, minority, lo, hi fixed.I32F32) fixed.I32F32 {
 	for {
 		n := len(part)
 		if n == 0 {
@@ -131,12 +133,13 @@ func weightedMedian(stake, score []fixed.I32F32, part []int, minority, lo, hi fi
 		for _, idx := range part {
 			s := score[idx]
 			switch {
-			case s == pivot:
 			case s < pivot:
 				loStake += stake[idx]
+				part[nLo] = idx // nLo <= read position: stable in-place filter
 				nLo++
-			default:
+			case s > pivot:
 				hiStake += stake[idx]
+				spare[nHi] = idx
 				nHi++
 			}
 		}
@@ -144,24 +147,10 @@ func weightedMedian(stake, score []fixed.I32F32, part []int, minority, lo, hi fi
 		case lo+loStake <= minority && minority < hi-hiStake:
 			return pivot
 		case minority < lo+loStake && nLo > 0:
-			k := 0
-			for _, idx := range part {
-				if score[idx] < pivot {
-					part[k] = idx
-					k++
-				}
-			}
-			part = part[:k]
+			part = part[:nLo]
 			hi = lo + loStake
 		case hi-hiStake <= minority && nHi > 0:
-			k := 0
-			for _, idx := range part {
-				if score[idx] > pivot {
-					part[k] = idx
-					k++
-				}
-			}
-			part = part[:k]
+			part, spare = spare[:nHi], part
 			lo = hi - hiStake
 		default:
 			return pivot
@@ -199,11 +188,12 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 	}
 	median := make([]fixed.I32F32, columns)
 	part := make([]int, k)
+	spare := make([]int, k)
 	for c := 0; c < columns; c++ {
 		for i := range part {
 			part[i] = i
 		}
-		median[c] = weightedMedian(useStake, useScore[c*k:(c+1)*k], part[:k], minority, 0, sum)
+		median[c] = weightedMedian(useStake, useScore[c*k:(c+1)*k], part, spare, minority, 0, sum)
 	}
 	return median
 }

@@ -46,7 +46,7 @@ func TestWeightedMedianTable(t *testing.T) {
 			part[i] = i
 		}
 		minority := fixed.One - majority
-		got := weightedMedian(stake, score, part, minority, 0, sumOf(stake))
+		got := weightedMedian(stake, score, part, make([]int, len(part)), minority, 0, sumOf(stake))
 		if got != fixed.FromFloat32(c.want) {
 			t.Errorf("weighted_median(%v, %v) = %v, want %v", c.stake, c.score, got.Float(), c.want)
 		}
@@ -71,7 +71,7 @@ func TestWeightedMedianProperty(t *testing.T) {
 		for i := range part {
 			part[i] = i
 		}
-		got := weightedMedian(stake, score, part, s-kappa, 0, s)
+		got := weightedMedian(stake, score, part, make([]int, n), s-kappa, 0, s)
 		want, found := fixed.I32F32(math.MinInt64), false
 		minScore := score[0]
 		for _, w := range score {
