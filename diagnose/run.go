@@ -146,7 +146,11 @@ func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEng
 			if err != nil {
 				return nil, fmt.Errorf("%s: honest replay at block %d: %w", h.name, h.blocks[e], err)
 			}
-			sr.copierRows[e] = append([]float64(nil), r.Consensus...)
+			row := append([]float64(nil), r.Consensus...)
+			if o.Compat == epoch.CompatNotebook {
+				quantiseU16(row) // the notebook's server_consensus_weight
+			}
+			sr.copierRows[e] = row
 		}
 	case CopierTop:
 		for e := 0; e < epochs; e++ {
@@ -314,4 +318,19 @@ func median(v []float64) float64 {
 		return s[m]
 	}
 	return (s[m-1] + s[m]) / 2
+}
+
+// quantiseU16 normalises row to sum 1 and rounds each share to a multiple of
+// 1/65535, as the notebooks stored the consensus the copier copies.
+func quantiseU16(row []float64) {
+	sum := 0.0
+	for _, v := range row {
+		sum += v
+	}
+	if sum == 0 {
+		return
+	}
+	for i, v := range row {
+		row[i] = math.Round(v/sum*65535) / 65535
+	}
 }
