@@ -46,7 +46,7 @@ func TestReplayBadInputExit2(t *testing.T) {
 		"backwards.json": {`{"neurons": [{"uid": 0, "stake": 1}], "hyperparameters": {"commit_reveal": false}, "yuma": "yuma2",
 			"steps": [{"block": 5, "epoch": {}}, {"block": 4, "epoch": {}}]}`, "step 1: block: block 4 is before"},
 		"unknown_field.json": {`{"steps": [], "extra": 1}`, "extra: unknown field"},
-		"empty.json": {`{"steps": [{"block": 1, "epoch": {}}]}`, "step 0: epoch: the subnet has no neurons"},
+		"empty.json":         {`{"steps": [{"block": 1, "epoch": {}}]}`, "step 0: epoch: the subnet has no neurons"},
 	}
 	for name, c := range cases {
 		p := filepath.Join(dir, name)
