@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -122,12 +123,13 @@ type response struct {
 
 // conn is one websocket connection with its in-flight calls.
 type conn struct {
-	ws      *websocket.Conn
-	wmu     sync.Mutex
-	mu      sync.Mutex
-	pending map[uint64]chan response
-	done    chan struct{}
-	err     error
+	ws       *websocket.Conn
+	wmu      sync.Mutex
+	mu       sync.Mutex
+	pending  map[uint64]chan response
+	done     chan struct{}
+	err      error
+	lastRead atomic.Int64 // unix nanoseconds of the last message received
 }
 
 func (c *conn) fail(err error) {
@@ -148,6 +150,7 @@ func (c *conn) readLoop() {
 			c.fail(fmt.Errorf("websocket read: %w", err))
 			return
 		}
+		c.lastRead.Store(time.Now().UnixNano())
 		var r response
 		if err := json.Unmarshal(data, &r); err != nil || r.ID == nil {
 			continue // notifications and garbage are ignored
@@ -304,6 +307,7 @@ func (c *Client) once(ctx context.Context, method string, params []any) (json.Ra
 		cn.mu.Unlock()
 	}()
 
+	sent := time.Now().UnixNano()
 	cctx, cancel := context.WithTimeout(ctx, c.opt.CallTimeout)
 	defer cancel()
 	cn.wmu.Lock()
@@ -328,6 +332,11 @@ func (c *Client) once(ctx context.Context, method string, params []any) (json.Ra
 	case <-cctx.Done():
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if cn.lastRead.Load() < sent {
+			// Nothing at all arrived while we waited: treat the connection as
+			// dead so the retry dials a fresh one.
+			cn.fail(fmt.Errorf("no message from the node for %s", c.opt.CallTimeout))
 		}
 		return nil, transportError{fmt.Errorf("%s: no answer within %s", method, c.opt.CallTimeout)}
 	}

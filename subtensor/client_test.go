@@ -99,8 +99,8 @@ func TestDroppedConnectionReconnects(t *testing.T) {
 	if err := c.Call(context.Background(), "x", []any{7}, &got); err != nil || got[0] != 7 {
 		t.Fatalf("got %v %v", got, err)
 	}
-	if srv.Requests.Load() != 3 {
-		t.Errorf("want 3 requests, got %d", srv.Requests.Load())
+	if srv.Requests.Load() != 3 || srv.Conns.Load() != 3 {
+		t.Errorf("want 3 requests on 3 connections, got %d on %d", srv.Requests.Load(), srv.Conns.Load())
 	}
 }
 
@@ -196,5 +196,24 @@ func TestDialErrors(t *testing.T) {
 	defer cancel()
 	if _, err := Dial(ctx, "ws://127.0.0.1:1", Options{}); err == nil {
 		t.Error("dial to a closed port succeeded")
+	}
+}
+
+// A node that goes silent on one connection: the client drops it after the
+// timeout and the retry succeeds on a new connection.
+func TestSilentConnectionIsReplaced(t *testing.T) {
+	var first atomic.Bool
+	c, srv := fakeNode(t, func(_ string, p json.RawMessage) subtensortest.Reply {
+		if first.CompareAndSwap(false, true) {
+			return subtensortest.Reply{Ignore: true}
+		}
+		return echo(p)
+	}, Options{CallTimeout: 100 * time.Millisecond})
+	var got []int
+	if err := c.Call(context.Background(), "x", []any{5}, &got); err != nil || got[0] != 5 {
+		t.Fatalf("%v %v", got, err)
+	}
+	if srv.Requests.Load() != 2 || srv.Conns.Load() != 2 {
+		t.Errorf("requests %d connections %d, want 2 and 2", srv.Requests.Load(), srv.Conns.Load())
 	}
 }

@@ -42,6 +42,7 @@ type Server struct {
 	*httptest.Server
 	handler  Handler
 	Requests atomic.Int64 // number of requests received
+	Conns    atomic.Int64 // number of websocket connections accepted
 	mu       sync.Mutex
 	log      []string // "method params" of every request
 }
@@ -68,6 +69,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	s.Conns.Add(1)
 	ws.SetReadLimit(64 << 20)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
