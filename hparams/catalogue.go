@@ -76,6 +76,10 @@ const (
 	EraCurrent = "current"
 )
 
+// observedDefault marks registration defaults taken from a live subnet rather
+// than from the runtime's initial values.
+const observedDefault = "value seen on finney netuid 1 at block 6852690; the runtime's initial value may differ"
+
 // catalogue returns a fresh copy of every known hyperparameter.
 func catalogue() []Param {
 	return []Param{
@@ -147,20 +151,20 @@ func catalogue() []Param {
 		{Name: "registration_allowed", Aliases: []string{"network_registration_allowed"}, Type: TypeBool, Encoding: Bool,
 			Default: 1, SetBy: "owner", Extrinsic: "sudo_set_network_registration_allowed", ArgName: "registration_allowed",
 			BtcliName: "registration_allowed", Meaning: "burned registration is open"},
-		{Name: "max_regs_per_block", Type: TypeU16, Encoding: Count, Default: 1, SetBy: "root",
+		{Name: "max_regs_per_block", DefaultNote: observedDefault, Type: TypeU16, Encoding: Count, Default: 1, SetBy: "root",
 			Extrinsic: "sudo_set_max_registrations_per_block", ArgName: "max_registrations_per_block",
 			BtcliName: "max_regs_per_block", Meaning: "registrations accepted per block"},
-		{Name: "target_regs_per_interval", Type: TypeU16, Encoding: Count, Default: 2, SetBy: "root",
+		{Name: "target_regs_per_interval", DefaultNote: observedDefault, Type: TypeU16, Encoding: Count, Default: 2, SetBy: "root",
 			Extrinsic: "sudo_set_target_registrations_per_interval", ArgName: "target_registrations_per_interval",
 			BtcliName: "target_regs_per_interval", Meaning: "registrations per adjustment interval the burn targets"},
-		{Name: "adjustment_interval", Type: TypeU16, Encoding: Blocks, Default: 112, SetBy: "root",
+		{Name: "adjustment_interval", DefaultNote: observedDefault, Type: TypeU16, Encoding: Blocks, Default: 112, SetBy: "root",
 			Extrinsic: "sudo_set_adjustment_interval", ArgName: "adjustment_interval", BtcliName: "adjustment_interval",
 			Meaning: "blocks between burn and difficulty adjustments"},
-		{Name: "min_burn", Type: TypeU64, Encoding: Rao, Default: 500000, SetBy: "owner",
+		{Name: "min_burn", DefaultNote: observedDefault, Type: TypeU64, Encoding: Rao, Default: 500000, SetBy: "owner",
 			Extrinsic: "sudo_set_min_burn", ArgName: "min_burn", BtcliName: "min_burn", Meaning: "lowest registration burn"},
-		{Name: "max_burn", Type: TypeU64, Encoding: Rao, Default: 100000000000, SetBy: "owner",
+		{Name: "max_burn", DefaultNote: observedDefault, Type: TypeU64, Encoding: Rao, Default: 100000000000, SetBy: "owner",
 			Extrinsic: "sudo_set_max_burn", ArgName: "max_burn", BtcliName: "max_burn", Meaning: "highest registration burn"},
-		{Name: "serving_rate_limit", Type: TypeU64, Encoding: Blocks, Default: 50, SetBy: "owner",
+		{Name: "serving_rate_limit", DefaultNote: observedDefault, Type: TypeU64, Encoding: Blocks, Default: 10, SetBy: "owner",
 			Extrinsic: "sudo_set_serving_rate_limit", ArgName: "serving_rate_limit", BtcliName: "serving_rate_limit",
 			Meaning: "blocks between two axon updates"},
 	}
