@@ -217,11 +217,11 @@ func (s *Server) diagnoseSources(r *http.Request) ([]diagnose.Source, error) {
 	kind, name, _ := strings.Cut(src, ":")
 	switch kind {
 	case "dataset":
-		one, err := diagnose.LoadDataset(name)
+		snaps, err := s.dataset(name)
 		if err != nil {
 			return nil, err
 		}
-		return []diagnose.Source{one}, nil
+		return []diagnose.Source{{Name: name, Snapshots: snaps}}, nil
 	case "store":
 		if s.opts.StorePath == "" {
 			return nil, badinput.New("", "", "source", "the server was started without --store")

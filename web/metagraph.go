@@ -13,7 +13,6 @@ import (
 	"github.com/yuma-go/yuma/chain"
 	"github.com/yuma-go/yuma/internal/badinput"
 	"github.com/yuma-go/yuma/metagraph"
-	"github.com/yuma-go/yuma/metagraph/datasets"
 	"github.com/yuma-go/yuma/report"
 	"github.com/yuma-go/yuma/subnet"
 )
@@ -82,6 +81,31 @@ func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
 	if f.Role == "" {
 		f.Role = "auto"
 	}
+	switch f.Role {
+	case "auto", "miner", "validator":
+	default:
+		s.fail(w, r, badinput.New("", "", "role", "unknown role %q (want auto, miner or validator)", f.Role))
+		return
+	}
+	f.UID = -1
+	if u := q.Get("uid"); u != "" {
+		uid, err := strconv.Atoi(u)
+		if err != nil || uid < 0 || uid > 65535 {
+			s.fail(w, r, badinput.New("", "", "uid", "%q is not a uid (0..65535)", u))
+			return
+		}
+		f.UID = uid
+	}
+	var block uint64
+	hasBlock := q.Get("block") != ""
+	if hasBlock {
+		v, err := strconv.ParseUint(q.Get("block"), 10, 64)
+		if err != nil {
+			s.fail(w, r, badinput.New("", "", "block", "%q is not a block number", q.Get("block")))
+			return
+		}
+		block = v
+	}
 	page := mgPage{Title: "Metagraph view", Nav: "metagraph", Sources: s.sourceOptions(r.Context())}
 	snaps, err := s.loadSource(r.Context(), f.Source)
 	if err != nil {
@@ -95,35 +119,19 @@ func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
 		page.Blocks = page.Blocks[len(page.Blocks)-maxBlockOptions:]
 	}
 	snap := snaps[len(snaps)-1]
-	if b := q.Get("block"); b != "" {
-		v, err := strconv.ParseUint(b, 10, 64)
-		if err != nil {
-			s.fail(w, r, badinput.New("", "", "block", "%q is not a block number", b))
+	if hasBlock {
+		i := sort.Search(len(snaps), func(i int) bool { return snaps[i].block >= block })
+		if i == len(snaps) || snaps[i].block != block {
+			s.fail(w, r, badinput.New("", "", "block", "no snapshot at block %d in %s", block, f.Source))
 			return
 		}
-		found := false
-		for _, sn := range snaps {
-			if sn.block == v {
-				snap, found = sn, true
-			}
-		}
-		if !found {
-			s.fail(w, r, badinput.New("", "", "block", "no snapshot at block %d in %s", v, f.Source))
-			return
-		}
+		snap = snaps[i]
 	}
 	f.Block = snap.block
 	full, err := snap.load(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	f.UID = -1
-	if u := q.Get("uid"); u != "" {
-		if f.UID, err = strconv.Atoi(u); err != nil || f.UID < 0 || f.UID > 65535 {
-			s.fail(w, r, badinput.New("", "", "uid", "%q is not a uid (0..65535)", u))
-			return
-		}
 	}
 	if f.UID < 0 {
 		f.UID = topValidator(full)
@@ -201,7 +209,7 @@ func (s *Server) loadSource(ctx context.Context, src string) ([]snapRef, error) 
 	kind, name, _ := strings.Cut(src, ":")
 	switch kind {
 	case "dataset":
-		snaps, err := datasets.Load(name)
+		snaps, err := s.dataset(name)
 		if err != nil {
 			return nil, err
 		}

@@ -33,6 +33,7 @@ import (
 
 	"github.com/yuma-go/yuma/diagnose"
 	"github.com/yuma-go/yuma/metagraph"
+	"github.com/yuma-go/yuma/metagraph/datasets"
 	"github.com/yuma-go/yuma/paper"
 	"github.com/yuma-go/yuma/sim"
 )
@@ -102,6 +103,26 @@ type Server struct {
 
 	mu         sync.Mutex
 	paperCache map[string]template.HTML
+	datasets   map[string][]*metagraph.Snapshot // decoded bundled datasets (read-only)
+}
+
+// dataset returns a bundled dataset's snapshots, decoded once per server.
+// Callers must not modify them.
+func (s *Server) dataset(name string) ([]*metagraph.Snapshot, error) {
+	s.mu.Lock()
+	snaps, ok := s.datasets[name]
+	s.mu.Unlock()
+	if ok {
+		return snaps, nil
+	}
+	snaps, err := datasets.Load(name)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.datasets[name] = snaps
+	s.mu.Unlock()
+	return snaps, nil
 }
 
 // New checks the options (the store must exist) and parses the templates.
@@ -133,6 +154,7 @@ func New(opts Options) (*Server, error) {
 		runs:       make(chan struct{}, opts.MaxRuns),
 		log:        log.New(opts.Log, "yuma serve: ", log.LstdFlags),
 		paperCache: map[string]template.HTML{},
+		datasets:   map[string][]*metagraph.Snapshot{},
 	}, nil
 }
 
