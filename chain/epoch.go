@@ -5,7 +5,6 @@
 package chain
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 
@@ -502,5 +501,5 @@ func (e *Engine) String() string {
 	if e.dense {
 		return "chain (dense)"
 	}
-	return fmt.Sprintf("chain (sparse)")
+	return "chain (sparse)"
 }
