@@ -374,3 +374,17 @@ func (c *Client) RawCall(ctx context.Context, method string, params ...any) (jso
 	err := c.Call(ctx, method, params, &r)
 	return r, err
 }
+
+// Tempo reads Tempo[netuid] (blocks per epoch); ok is false when the subnet
+// has no stored tempo.
+func (c *Client) Tempo(ctx context.Context, netuid uint16, hash string) (uint16, bool, error) {
+	v, ok, err := c.Storage(ctx, StorageKey(Pallet, ItemTempo, U16LE(netuid)), hash)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	t, err := DecodeU16(v)
+	if err != nil {
+		return 0, false, fmt.Errorf("storage Tempo[%d]: %w", netuid, err)
+	}
+	return t, true, nil
+}

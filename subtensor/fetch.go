@@ -24,7 +24,7 @@ type FetchOptions struct {
 	Netuid      uint16
 	From        uint64 // first block
 	Tempos      int    // number of snapshots
-	Tempo       uint64 // blocks between snapshots
+	Tempo       uint64 // blocks between snapshots; 0 reads the subnet's Tempo at From
 	Concurrency int    // snapshots read at once; default 4
 	Progress    progress.Func
 }
@@ -40,6 +40,7 @@ func (o FetchOptions) Blocks() []uint64 {
 
 // FetchResult counts what Fetch did.
 type FetchResult struct {
+	Tempo   uint64   `json:"tempo"` // blocks between snapshots actually used
 	Fetched []uint64 `json:"fetched"`
 	Skipped []uint64 `json:"skipped"` // already in the store
 }
@@ -50,8 +51,22 @@ type FetchResult struct {
 // the first error the remaining work is cancelled; snapshots already stored
 // stay stored.
 func Fetch(ctx context.Context, c *Client, store Store, opt FetchOptions) (FetchResult, error) {
-	if opt.Tempos <= 0 || opt.Tempo == 0 {
-		return FetchResult{}, fmt.Errorf("fetch: need tempos > 0 and tempo > 0")
+	if opt.Tempos <= 0 {
+		return FetchResult{}, fmt.Errorf("fetch: need tempos > 0")
+	}
+	if opt.Tempo == 0 {
+		hash, err := c.BlockHash(ctx, opt.From)
+		if err != nil {
+			return FetchResult{}, fmt.Errorf("fetch: subnet tempo: %w", err)
+		}
+		t, ok, err := c.Tempo(ctx, opt.Netuid, hash)
+		if err != nil {
+			return FetchResult{}, fmt.Errorf("fetch: subnet tempo: %w", err)
+		}
+		if !ok || t == 0 {
+			return FetchResult{}, fmt.Errorf("fetch: subnet %d has no tempo at block %d (not registered?): give the tempo explicitly", opt.Netuid, opt.From)
+		}
+		opt.Tempo = uint64(t)
 	}
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 4
@@ -61,7 +76,7 @@ func Fetch(ctx context.Context, c *Client, store Store, opt FetchOptions) (Fetch
 		report = progress.Nop
 	}
 	blocks := opt.Blocks()
-	var res FetchResult
+	res := FetchResult{Tempo: opt.Tempo}
 	var todo []uint64
 	for _, b := range blocks {
 		has, err := store.Has(ctx, int(opt.Netuid), b)

@@ -107,6 +107,36 @@ func TestFetchOptions(t *testing.T) {
 	}
 }
 
+func TestRecordedTempo(t *testing.T) {
+	c, _, _ := replay(t, Options{}, "tempo")
+	v, ok, err := c.Tempo(ctxT(t), 23, "0x03a008636efbe7706f79f2c7d7d4e85ff26a3e67922e5fefab71e7f6d9dab43d")
+	if err != nil || !ok || v != 1000 {
+		t.Fatalf("Tempo[23] = %d ok=%v err=%v", v, ok, err)
+	}
+}
+
+// With Tempo 0 the fetcher reads Tempo[netuid] at From. The metagraph seed
+// did not record that read; the answer given here (99) is the tempo field of
+// the recorded SelectiveMetagraph at the same block.
+func TestFetchAutoTempo(t *testing.T) {
+	c, rp, _ := replay(t, Options{}, "metagraph")
+	addEmptyWeightScans(rp.Add, 1000)
+	rp.Add("state_getStorage", []any{Hex(StorageKey(Pallet, ItemTempo, U16LE(1))), mgHash}, "0x6300")
+	store, err := metagraph.OpenStore(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	res, err := Fetch(ctxT(t), c, store, FetchOptions{Netuid: 1, From: 6852690, Tempos: 1})
+	if err != nil || res.Tempo != 99 || len(res.Fetched) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	// Netuid 2's tempo is not in the recording: a node error, reported.
+	if _, err := Fetch(ctxT(t), c, store, FetchOptions{Netuid: 2, From: 6852690, Tempos: 1}); err == nil || !strings.Contains(err.Error(), "subnet tempo") {
+		t.Fatalf("err %v", err)
+	}
+}
+
 func TestCleanRows(t *testing.T) {
 	rows := []metagraph.Row{
 		{UID: 3, Entries: []metagraph.Entry{{1, 5}, {9, 7}, {1, 6}, {0, 0}}},

@@ -66,6 +66,7 @@ const Pallet = "SubtensorModule"
 //	ValidatorPermit:       Identity(NetUid u16) -> Vec<bool>
 //	BlockAtRegistration:   Identity(NetUid u16), Identity(uid u16) -> u64
 //	TotalHotkeyAlpha:      Blake2_128Concat(AccountId), Identity(NetUid u16) -> u64
+//	Tempo, SubnetworkN:    Identity(NetUid u16) -> u16
 const (
 	ItemWeights             = "Weights"
 	ItemBonds               = "Bonds"
@@ -74,6 +75,7 @@ const (
 	ItemBlockAtRegistration = "BlockAtRegistration"
 	ItemTotalHotkeyAlpha    = "TotalHotkeyAlpha"
 	ItemSubnetworkN         = "SubnetworkN"
+	ItemTempo               = "Tempo"
 )
 
 // NetUidIndex is the storage index of mechanism mech of subnet netuid

@@ -47,7 +47,7 @@ Then: yuma diagnose --store FILE --netuid N`,
 	fl.IntVar(&f.netuid, "netuid", -1, "subnet id")
 	fl.Uint64Var(&f.from, "from", 0, "first block")
 	fl.IntVar(&f.tempos, "tempos", 0, "number of snapshots (one per tempo)")
-	fl.Uint64Var(&f.tempo, "tempo", 360, "blocks between snapshots")
+	fl.Uint64Var(&f.tempo, "tempo", 360, "blocks between snapshots (0: the subnet's tempo at --from)")
 	fl.StringVar(&f.store, "store", "", "snapshot store file (created if missing)")
 	fl.IntVar(&f.concurrency, "concurrency", 4, "snapshots read at the same time (1..64)")
 	fl.DurationVar(&f.timeout, "timeout", 60*time.Second, "timeout of one RPC call")
@@ -67,8 +67,6 @@ func runFetch(c *cobra.Command, e *env, f fetchFlags) error {
 		return usagef("--netuid is required and must be in 0..65535")
 	case f.tempos < 1 || f.tempos > 1_000_000:
 		return usagef("--tempos must be in 1..1000000")
-	case f.tempo < 1:
-		return usagef("--tempo must be at least 1")
 	case f.store == "":
 		return usagef("--store FILE is required")
 	case f.concurrency < 1 || f.concurrency > 64:
@@ -105,11 +103,11 @@ func runFetch(c *cobra.Command, e *env, f fetchFlags) error {
 		return fmt.Errorf("%w (%d snapshots stored before the error; rerun to resume)", err, len(res.Fetched))
 	}
 	if f.asJSON {
-		return writeJSON(e.stdout, map[string]any{"store": f.store, "netuid": f.netuid,
+		return writeJSON(e.stdout, map[string]any{"store": f.store, "netuid": f.netuid, "tempo": res.Tempo,
 			"fetched": nonNil(res.Fetched), "skipped": nonNil(res.Skipped)})
 	}
-	fmt.Fprintf(e.stdout, "fetched %d, skipped %d (already stored) snapshots of netuid %d into %s\n",
-		len(res.Fetched), len(res.Skipped), f.netuid, f.store)
+	fmt.Fprintf(e.stdout, "fetched %d, skipped %d (already stored) snapshots of netuid %d every %d blocks into %s\n",
+		len(res.Fetched), len(res.Skipped), f.netuid, res.Tempo, f.store)
 	fmt.Fprintf(e.stdout, "next: yuma diagnose --store %s --netuid %d\n", f.store, f.netuid)
 	return nil
 }

@@ -67,7 +67,7 @@ func TestFetchFlags(t *testing.T) {
 		{"fetch", "--url", "ws://x", "--netuid", "1", "--store", "s"},
 		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1"},
 		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--concurrency", "0"},
-		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--tempo", "0"},
+		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--tempo", "-1"},
 		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--rate", "NaN"},
 	} {
 		code, _, stderr := runCLI(t, args...)
