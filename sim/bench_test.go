@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"testing"
+
+	"github.com/yuma-go/yuma/epoch"
 )
 
 // suiteRuns are the four variants of the suite benchmark (issue 3, item 5).
@@ -42,6 +44,27 @@ func BenchmarkSuite(b *testing.B) {
 // liquid alpha v2: the driver's overhead at a realistic subnet size.
 func BenchmarkCopierScenario64x256(b *testing.B) {
 	needEngine(b)
+	benchCopier(b, nil)
+}
+
+// nopEngine returns a constant result: it isolates the driver's own cost
+// (strategies, noise, recording, summary) from the engine's.
+type nopEngine struct{ res epoch.Result }
+
+func (n *nopEngine) Step(epoch.Input) (epoch.Result, error) { return n.res, nil }
+
+// BenchmarkDriverOverhead64x256 is BenchmarkCopierScenario64x256 on an engine
+// that does nothing.
+func BenchmarkDriverOverhead64x256(b *testing.B) {
+	benchCopier(b, func(_ epoch.Config, v, m int) (Stepper, error) {
+		return &nopEngine{epoch.Result{
+			Consensus: make([]float64, m), Incentive: make([]float64, m), Dividends: make([]float64, v),
+			ValidatorTrust: make([]float64, v), Bonds: make([]float64, v*m),
+		}}, nil
+	})
+}
+
+func benchCopier(b *testing.B, engine EngineFactory) {
 	b.ReportAllocs()
 	sc := &Scenario{Name: "bench", Epochs: 100, Seed: 1, Params: CaseParams(),
 		Runs: []RunSpec{{Yuma: "yuma3", LiquidAlpha: "v2"}}}
@@ -58,7 +81,7 @@ func BenchmarkCopierScenario64x256(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Run(ctx, sc, Options{}); err != nil {
+		if _, err := Run(ctx, sc, Options{Engine: engine}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // NoisyHonest observes the true signal with independent Gaussian noise,
 // score_j = max(0, v_t(j) + Sigma * N(0, 1)), and reports the scores
@@ -21,7 +18,11 @@ type NoisyHonest struct {
 func (n NoisyHonest) Weights(h *History, t int, dst []float64) {
 	r := rand.New(rand.NewPCG(n.Seed, n.Stream^(uint64(t)*0x9e3779b97f4a7c15)))
 	for j, v := range h.Signal(t) {
-		dst[j] = math.Max(0, v+n.Sigma*r.NormFloat64())
+		x := v + n.Sigma*r.NormFloat64()
+		if x < 0 {
+			x = 0
+		}
+		dst[j] = x
 	}
 	if n.Argmax {
 		argmaxOneHot(dst)
