@@ -2,12 +2,15 @@ package subtensor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/yuma-go/yuma/metagraph"
+	"github.com/yuma-go/yuma/subtensor/subtensortest"
 )
 
 // addEmptyWeightScans answers the Weights and Bonds key scans of netuid 1 at
@@ -147,5 +150,73 @@ func TestCleanRows(t *testing.T) {
 	if len(got) != 2 || got[0].UID != 0 || got[1].UID != 3 || len(got[1].Entries) != 2 ||
 		got[1].Entries[0] != (metagraph.Entry{1, 5}) || got[1].Entries[1] != (metagraph.Entry{0, 0}) {
 		t.Fatalf("cleanRows %+v", got)
+	}
+}
+
+// TestSnapshotLegacyRuntime builds a snapshot through the old-runtime paths
+// (spec 208: Vec<u8>-wrapped answers, no get_subnet_state, no metagraph API,
+// hyperparameters v1 only) from the recorded testnet seeds of netuid 23. The
+// seeds were recorded at neighbouring blocks 3,264,154..3,264,158, so the fake
+// block hash H below stands for all of them: neurons and hyperparameters at
+// the best block, Weights at 3,264,158, Bonds at 3,264,154. The composite is
+// only used to exercise the decoding and fallback paths.
+func TestSnapshotLegacyRuntime(t *testing.T) {
+	rp := subtensortest.NewReplayer(recording(t), "neurons_lite", "get_subnet_hyperparameters", "weights", "bonds")
+	const H = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	const parent = "0x747c46b08af3b7bbfb04647b4befdf7be9c58946e1a01b171af76bdc5d37cce6"
+	weightsAt := "0x1b3f85dc8c83cada6d1782c955973a509a37c62af3d6ba29f5fd816aee37eb3b"
+	bondsAt := "0xba206b08f55118c21e6e243702052edcecd48e89d951fa05213adde358473da0"
+	weightsPrefix := Hex(StorageKey(Pallet, ItemWeights))
+	handler := func(method string, params json.RawMessage) subtensortest.Reply {
+		var p []any
+		_ = json.Unmarshal(params, &p)
+		reply := func(v any) subtensortest.Reply {
+			b, _ := json.Marshal(v)
+			return subtensortest.Reply{Result: b}
+		}
+		switch method {
+		case "chain_getBlockHash":
+			return reply(H)
+		case "chain_getHeader":
+			return reply(map[string]string{"parentHash": parent, "number": "0x31ce9d"})
+		case "state_call":
+			p = p[:2] // recorded without a block hash (best block)
+		case "state_getKeysPaged", "state_queryStorageAt":
+			key := fmt.Sprint(p[0])
+			if method == "state_queryStorageAt" {
+				key = fmt.Sprint(p[0].([]any)[0])
+			}
+			if strings.HasPrefix(key, weightsPrefix) {
+				p[len(p)-1] = weightsAt
+			} else {
+				p[len(p)-1] = bondsAt
+			}
+		}
+		b, _ := json.Marshal(p)
+		return rp.Handle(method, b)
+	}
+	c, _ := fakeNode(t, handler, Options{PageSize: 100})
+	s, err := c.Snapshot(ctxT(t), 23, 3264157)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.N != 19 || s.RuntimeSpec != 208 || s.Hotkeys[5] != "5DkzsviNQr4ZePXMmEfNPDcE7cQ9cVyepmQbgUw6YT3odcwh" {
+		t.Fatalf("n %d spec %d", s.N, s.RuntimeSpec)
+	}
+	if s.Stake[5] != 3.009998 || s.BlockAtRegistration != nil || !s.ValidatorPermit[5] || s.LastUpdate[5] != 1970459 {
+		t.Errorf("stake %v bar %v", s.Stake[5], s.BlockAtRegistration)
+	}
+	if len(s.Weights) != 1 || s.Weights[0].UID != 10 || s.Weights[0].Entries[0] != (metagraph.Entry{10, 65535}) || len(s.Bonds) != 19 {
+		t.Errorf("weights %+v bonds %d", s.Weights, len(s.Bonds))
+	}
+	hp := s.Hyperparameters
+	if hp["tempo"] != uint64(1000) || hp["max_allowed_validators"] != uint64(64) || hp["commit_reveal"] != false || hp["alpha_low"] != uint64(45875) {
+		t.Errorf("hyperparameters %v", hp)
+	}
+	if _, has := hp["alpha_sigmoid_steepness"]; has || s.YumaVersion != "" {
+		t.Error("v2-only fields invented for a v1 runtime")
+	}
+	if err := s.Validate(""); err != nil {
+		t.Error(err)
 	}
 }

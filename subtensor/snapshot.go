@@ -37,8 +37,9 @@ func optional(err error) error {
 //     total_stake (the stake weights the epoch uses) in TAO, and
 //     block_at_registration; without it, stake is the sum of the neuron's
 //     stake entries;
-//   - get_selective_mechagraph (all fields) and get_subnet_hyperparams(_v2),
-//     each when the runtime has it: hyperparameters, yuma version, owner uid;
+//   - get_selective_mechagraph (all fields; get_metagraph on older runtimes)
+//     and get_subnet_hyperparams(_v2), each when the runtime has it:
+//     hyperparameters, yuma version, owner uid;
 //   - storage Weights and Bonds (state_getKeysPaged + state_queryStorageAt).
 //
 // Entries whose destination is not a registered uid (stale keys) and
@@ -122,6 +123,10 @@ func (c *Client) Snapshot(ctx context.Context, netuid uint16, block uint64) (*me
 	var owner scale.AccountID
 	haveOwner := false
 	mg, ok, err := c.SelectiveMechagraph(ctx, netuid, 0, nil, hash)
+	if err != nil && optional(err) == nil {
+		// Runtimes before sub-mechanisms have get_metagraph only.
+		mg, ok, err = c.Metagraph(ctx, netuid, hash)
+	}
 	if err = optional(err); err != nil {
 		return nil, fmt.Errorf("block %d: %w", block, err)
 	}
