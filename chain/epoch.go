@@ -291,8 +291,13 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 // Yuma3) and removes columns of miners registered since the last tempo.
 func loadBonds(nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) sparse {
 	b := make(sparse, n)
+	total := 0
 	for i := range nr {
-		row := make([]entry, 0, len(nr[i].Bonds))
+		total += len(nr[i].Bonds)
+	}
+	back := make([]entry, 0, total)
+	for i := range nr {
+		row := back[len(back) : len(back) : len(back)+len(nr[i].Bonds)]
 		for _, be := range nr[i].Bonds {
 			j := int(be.UID)
 			if j >= n || lastTempo <= nr[j].RegisteredAt {
@@ -306,6 +311,7 @@ func loadBonds(nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) spa
 			row = append(row, entry{j, v})
 		}
 		b[i] = row
+		back = back[:len(back)+len(row)]
 	}
 	return b
 }
@@ -324,13 +330,25 @@ func bondU16(v float64) uint16 {
 // per entry, persisted only for uids with a new permit.
 func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEntry {
 	out := make([][]subnet.BondEntry, n)
+	size := 0
+	for i := range m {
+		if permit[i] {
+			if denseRows {
+				size += n
+			} else {
+				size += len(m[i])
+			}
+		}
+	}
+	back := make([]subnet.BondEntry, size)
 	for i := range m {
 		if !permit[i] {
 			out[i] = []subnet.BondEntry{}
 			continue
 		}
 		if denseRows {
-			row := make([]subnet.BondEntry, n)
+			row := back[:n:n]
+			back = back[n:]
 			for j := range row {
 				row[j].UID = uint16(j)
 			}
@@ -340,7 +358,8 @@ func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEn
 			out[i] = row
 			continue
 		}
-		row := make([]subnet.BondEntry, len(m[i]))
+		row := back[:len(m[i]):len(m[i])]
+		back = back[len(m[i]):]
 		for k, en := range m[i] {
 			row[k] = subnet.BondEntry{UID: uint16(en.j), Value: float64(fixed.ToU16Proportion(en.v))}
 		}
@@ -438,7 +457,17 @@ func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, conse
 	out := make([][]fixed.I32F32, len(wb))
 	wd := make([]fixed.I32F32, n)
 	bd := make([]fixed.I32F32, n)
+	var zeros []fixed.I32F32
 	for i := range wb {
+		if len(wb[i]) == 0 && len(bonds[i]) == 0 {
+			// No weight and no bond: the EMA reads no alpha of this row
+			// (the dense EMA gives 0 whatever alpha is).
+			if zeros == nil {
+				zeros = make([]fixed.I32F32, n)
+			}
+			out[i] = zeros
+			continue
+		}
 		row := make([]fixed.I32F32, n)
 		if e.dense {
 			clear(wd)

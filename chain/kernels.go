@@ -280,6 +280,7 @@ func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
 	oneMinus := fixed.One.SatSub(alpha)
 	out := make(sparse, len(newM))
 	row := make([]fixed.I32F32, columns)
+	back := make([]entry, 0, entries(newM)+entries(old))
 	for i := range newM {
 		clear(row)
 		for _, e := range newM[i] {
@@ -288,7 +289,7 @@ func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
 		for _, e := range old[i] {
 			row[e.j] += oneMinus.Mul(e.v)
 		}
-		out[i] = positives(row)
+		out[i], back = positivesInto(row, back)
 	}
 	return out
 }
@@ -308,6 +309,18 @@ func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse 
 		out[i] = positives(row)
 	}
 	return out
+}
+
+// positivesInto appends row's positive entries to back and returns them as
+// a row (capacity-limited) and the extended back buffer.
+func positivesInto(row []fixed.I32F32, back []entry) ([]entry, []entry) {
+	start := len(back)
+	for j, v := range row {
+		if v > 0 {
+			back = append(back, entry{j, v})
+		}
+	}
+	return back[start:len(back):len(back)], back
 }
 
 func positives(row []fixed.I32F32) []entry {

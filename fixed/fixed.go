@@ -163,6 +163,17 @@ func (a I32F32) CheckedMul(b I32F32) (I32F32, bool) {
 // Mul multiplies with the floor rule, saturating on overflow (the chain's
 // saturating_mul; plain * is only used where overflow cannot happen).
 func (a I32F32) Mul(b I32F32) I32F32 {
+	if a >= 0 && b >= 0 { // fast path, inlined: non-negative operands
+		hi, lo := bits.Mul64(uint64(a), uint64(b))
+		if hi>>31 != 0 {
+			return Max
+		}
+		return I32F32(hi<<32 | lo>>32)
+	}
+	return a.mulSigned(b)
+}
+
+func (a I32F32) mulSigned(b I32F32) I32F32 {
 	r, ok := mulRaw(int64(a), int64(b))
 	if !ok {
 		if (a < 0) != (b < 0) {
@@ -201,6 +212,15 @@ func (a I32F32) CheckedDiv(b I32F32) (I32F32, bool) {
 // SafeDiv is the chain's safe_div: the truncated quotient, or 0 when the
 // division fails (b == 0 or overflow).
 func (a I32F32) SafeDiv(b I32F32) I32F32 {
+	if a >= 0 && b > 0 { // fast path: non-negative quotient
+		if hi := uint64(a) >> 32; hi < uint64(b) {
+			q, _ := bits.Div64(hi, uint64(a)<<32, uint64(b))
+			if q <= math.MaxInt64 {
+				return I32F32(q)
+			}
+		}
+		return 0
+	}
 	q, ok := a.CheckedDiv(b)
 	if !ok {
 		return 0
@@ -210,6 +230,15 @@ func (a I32F32) SafeDiv(b I32F32) I32F32 {
 
 // SatDiv divides and clamps on overflow; division by zero gives 0.
 func (a I32F32) SatDiv(b I32F32) I32F32 {
+	if a >= 0 && b > 0 { // fast path: non-negative quotient
+		if hi := uint64(a) >> 32; hi < uint64(b) {
+			q, _ := bits.Div64(hi, uint64(a)<<32, uint64(b))
+			if q <= math.MaxInt64 {
+				return I32F32(q)
+			}
+		}
+		return Max
+	}
 	if b == 0 {
 		return 0
 	}
