@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/yuma-go/yuma/internal/badinput"
+	"github.com/yuma-go/yuma/subnet"
 	"gopkg.in/yaml.v3"
 )
 
@@ -21,6 +22,9 @@ type Options struct {
 	// Fields, when non-empty, limits each output line to these fields (plus
 	// "epoch"/"block").
 	Fields []string
+	// FloatEngine runs step replays with "engine": "float" (a float64
+	// subnet.Engine); such replays are refused when it is nil.
+	FloatEngine subnet.Engine
 }
 
 // RunFile reads the replay file at path (JSON, or YAML by extension) and

@@ -565,9 +565,14 @@ func (f *StepFile) NewState() *subnet.State {
 	return st
 }
 
-// EngineFor returns the engine a parsed file asks for.
-func (f *StepFile) EngineFor() (subnet.Engine, error) {
+// EngineFor returns the engine a parsed file asks for; float is the float64
+// engine to use for "engine": "float" (nil if none is available).
+func (f *StepFile) EngineFor(float subnet.Engine) (subnet.Engine, error) {
 	switch f.Engine {
+	case "float":
+		if float != nil {
+			return float, nil
+		}
 	case "chain", "chain-dense":
 		if err := chain.CheckHyperparameters(f.Hyper); err != nil {
 			return nil, err
@@ -576,9 +581,8 @@ func (f *StepFile) EngineFor() (subnet.Engine, error) {
 			return chain.NewDense(), nil
 		}
 		return chain.New(), nil
-	default:
-		return nil, badinput.New("", "", "engine", "engine %q is not available for step replays (use chain, or a matrix replay for the float engine)", f.Engine)
 	}
+	return nil, badinput.New("", "", "engine", "engine %q is not available for step replays (use chain, or a matrix replay for the float engine)", f.Engine)
 }
 
 // RunSteps runs a parsed step file with eng, calling emit after each epoch.
@@ -662,7 +666,7 @@ func runSteps(ctx context.Context, name string, data []byte, opts Options, w io.
 	if err != nil {
 		return err
 	}
-	eng, err := f.EngineFor()
+	eng, err := f.EngineFor(opts.FloatEngine)
 	if err != nil {
 		return badinput.WithFile(err, name)
 	}
