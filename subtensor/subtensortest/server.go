@@ -157,7 +157,7 @@ func Load(path string) (*Recording, error) {
 	return &r, nil
 }
 
-var hexRe = regexp.MustCompile(`^(0x)?[0-9a-fA-F]*$`)
+var hexRe = regexp.MustCompile(`^(0[xX])?[0-9a-fA-F]*$`)
 
 // normalise makes params comparable: trailing nulls dropped, hex strings
 // lowercased without 0x, method aliases merged.
