@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuma-go/yuma/chain"
 	"github.com/yuma-go/yuma/internal/badinput"
 )
 
@@ -40,6 +41,7 @@ func TestBadInputNamesFileStepAndField(t *testing.T) {
 		{"register gap", withSteps(`{"block": 1, "register": {"uid": 9, "stake": 1}}`), "step 0", "register.uid", "gap"},
 		{"neuron order", `{"neurons": [{"uid": 1}], "steps": []}`, "", "neurons[0].uid", "in order"},
 		{"uid > u16", withSteps(`{"block": 1, "reset_bonds": {"uid": 70000}}`), "step 0", "reset_bonds.uid", "out of range"},
+		{"float engine unavailable", `{"engine": "float", "steps": []}`, "", "engine", "not available"},
 		{"missing steps", `{"name": "x", "hyperparameters": {}}`, "", "steps", "missing"},
 		{"not an object", `[1, 2]`, "", "", "JSON object"},
 		{"NaN in YAML", "steps:\n  - block: .nan\n    epoch: {}\n", "", "", "JSON"},
@@ -95,6 +97,18 @@ func TestDefaultEmissionAndFullLine(t *testing.T) {
 	want := `{"block":1,"consensus":[0,0],"incentive":[0,0],"dividends":[0,0],"validator_trust":[0,0],"emission":[1000000000,0],"validator_permit":[true,false],"active":[true,true],"bonds":[[0,0],[0,0]]}`
 	if lines[0] != want {
 		t.Fatalf("line 0:\n got %s\nwant %s", lines[0], want)
+	}
+}
+
+func TestFloatEngineDispatch(t *testing.T) {
+	doc := strings.Replace(withSteps(`{"block": 1, "epoch": {}}`), `{"yuma"`, `{"engine": "float", "yuma"`, 1)
+	var out bytes.Buffer
+	// Any subnet.Engine can stand in for the float engine here.
+	if err := Run(context.Background(), "x.json", []byte(doc), Options{FloatEngine: chain.New()}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), `{"block":1,`) {
+		t.Fatalf("output %q", out.String())
 	}
 }
 
