@@ -181,6 +181,14 @@ func TestSnapshotLegacyRuntime(t *testing.T) {
 			return reply(map[string]string{"parentHash": parent, "number": "0x31ce9d"})
 		case "state_call":
 			p = p[:2] // recorded without a block hash (best block)
+		case "state_getStorage":
+			// Not recorded: hand-built values to test the two extra reads.
+			switch p[0] {
+			case Hex(StorageKey(Pallet, ItemBondsPenalty, U16LE(23))):
+				return reply("0xff7f")
+			case Hex(StorageKey(Pallet, ItemYuma3On, Blake2_128Concat(U16LE(23)))):
+				return reply("0x01")
+			}
 		case "state_getKeysPaged", "state_queryStorageAt":
 			key := fmt.Sprint(p[0])
 			if method == "state_queryStorageAt" {
@@ -213,8 +221,11 @@ func TestSnapshotLegacyRuntime(t *testing.T) {
 	if hp["tempo"] != uint64(1000) || hp["max_allowed_validators"] != uint64(64) || hp["commit_reveal"] != false || hp["alpha_low"] != uint64(45875) {
 		t.Errorf("hyperparameters %v", hp)
 	}
-	if _, has := hp["alpha_sigmoid_steepness"]; has || s.YumaVersion != "" {
-		t.Error("v2-only fields invented for a v1 runtime")
+	if _, has := hp["alpha_sigmoid_steepness"]; has {
+		t.Error("v2-only field invented for a v1 runtime")
+	}
+	if hp["bonds_penalty"] != uint64(32767) || s.YumaVersion != "yuma3" || hp["yuma3_enabled"] != true {
+		t.Errorf("storage reads: bonds_penalty %v yuma %q", hp["bonds_penalty"], s.YumaVersion)
 	}
 	if err := s.Validate(""); err != nil {
 		t.Error(err)

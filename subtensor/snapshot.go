@@ -40,6 +40,7 @@ func optional(err error) error {
 //   - get_selective_mechagraph (all fields; get_metagraph on older runtimes)
 //     and get_subnet_hyperparams(_v2), each when the runtime has it:
 //     hyperparameters, yuma version, owner uid;
+//   - storage BondsPenalty[netuid] and, without hyperparams v2, Yuma3On[netuid];
 //   - storage Weights and Bonds (state_getKeysPaged + state_queryStorageAt).
 //
 // Entries whose destination is not a registered uid (stale keys) and
@@ -152,6 +153,26 @@ func (c *Client) Snapshot(ctx context.Context, netuid uint16, block uint64) (*me
 			case 3:
 				s.YumaVersion = "yuma3"
 			}
+		}
+	}
+	// bonds_penalty is in no hyperparameter API; Yuma3On gives the Yuma
+	// version on runtimes without get_subnet_hyperparams_v2. Absent values
+	// stay absent (the item may not exist in that runtime).
+	if v, ok, err := c.Storage(ctx, StorageKey(Pallet, ItemBondsPenalty, U16LE(netuid)), hash); optional(err) != nil {
+		return nil, fmt.Errorf("block %d: %w", block, err)
+	} else if err == nil && ok {
+		if bp, err := DecodeU16(v); err == nil {
+			hp["bonds_penalty"] = uint64(bp)
+		}
+	}
+	if s.YumaVersion == "" {
+		v, ok, err := c.Storage(ctx, StorageKey(Pallet, ItemYuma3On, Blake2_128Concat(U16LE(netuid))), hash)
+		if optional(err) != nil {
+			return nil, fmt.Errorf("block %d: %w", block, err)
+		}
+		if err == nil && ok && len(v) == 1 && v[0] <= 1 {
+			s.YumaVersion = map[bool]string{false: "yuma2", true: "yuma3"}[v[0] == 1]
+			hp["yuma3_enabled"] = v[0] == 1
 		}
 	}
 	if haveOwner {

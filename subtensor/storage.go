@@ -66,7 +66,8 @@ const Pallet = "SubtensorModule"
 //	ValidatorPermit:       Identity(NetUid u16) -> Vec<bool>
 //	BlockAtRegistration:   Identity(NetUid u16), Identity(uid u16) -> u64
 //	TotalHotkeyAlpha:      Blake2_128Concat(AccountId), Identity(NetUid u16) -> u64
-//	Tempo, SubnetworkN:    Identity(NetUid u16) -> u16
+//	Tempo, SubnetworkN, BondsPenalty: Identity(NetUid u16) -> u16
+//	Yuma3On:               Blake2_128Concat(NetUid u16) -> bool
 const (
 	ItemWeights             = "Weights"
 	ItemBonds               = "Bonds"
@@ -76,6 +77,8 @@ const (
 	ItemTotalHotkeyAlpha    = "TotalHotkeyAlpha"
 	ItemSubnetworkN         = "SubnetworkN"
 	ItemTempo               = "Tempo"
+	ItemBondsPenalty        = "BondsPenalty"
+	ItemYuma3On             = "Yuma3On"
 )
 
 // NetUidIndex is the storage index of mechanism mech of subnet netuid
