@@ -233,6 +233,9 @@ func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
 	r1 := make([]fixed.I32F32, columns)
 	r2 := make([]fixed.I32F32, columns)
 	for i := range w {
+		if len(w[i]) == 0 && len(wc[i]) == 0 {
+			continue
+		}
 		clear(r1)
 		clear(r2)
 		for _, e := range w[i] {
@@ -282,6 +285,9 @@ func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
 	row := make([]fixed.I32F32, columns)
 	back := make([]entry, 0, entries(newM)+entries(old))
 	for i := range newM {
+		if len(newM[i]) == 0 && len(old[i]) == 0 {
+			continue // an empty row stays empty
+		}
 		clear(row)
 		for _, e := range newM[i] {
 			row[e.j] += alpha.Mul(e.v)
@@ -299,6 +305,9 @@ func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse 
 	out := make(sparse, len(newM))
 	row := make([]fixed.I32F32, columns)
 	for i := range newM {
+		if len(newM[i]) == 0 && len(old[i]) == 0 {
+			continue
+		}
 		clear(row)
 		for _, e := range newM[i] {
 			row[e.j] = alpha[e.j].Mul(e.v)
