@@ -217,5 +217,27 @@ func TestE2EBrowser(t *testing.T) {
 			t.Errorf("chart has %d paths", n)
 		}
 		shoot(t, "metagraph")
+		// switching the subnet re-renders the form (block list) and the view
+		do(t,
+			chromedp.SetValue(css(`#mg-form select[name="source"]`), "dataset:sn15"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#mg-form select[name="source"]').dispatchEvent(new Event("change", {bubbles: true})); null`),
+			chromedp.WaitVisible(css(`section.mg[data-netuid="15"]`)),
+		)
+		if n := evalInt(t, `document.querySelectorAll('#mg-form select[name="block"] option').length`); n != 1 {
+			t.Errorf("sn15 has one snapshot; the block list has %d", n)
+		}
+	})
+
+	t.Run("bad input is shown", func(t *testing.T) {
+		do(t,
+			chromedp.Navigate(ts.URL+"/explore"),
+			chromedp.WaitVisible(css(`figure[data-chart="weights"] svg`)),
+			chromedp.SetValue(css(`input[name="kappa"]`), "NaN"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="kappa"]').dispatchEvent(new Event("change", {bubbles: true})); null`),
+			chromedp.WaitVisible(css(`#flash`)),
+		)
+		if msg := evalString(t, `document.querySelector("#flash").textContent`); !strings.Contains(msg, "kappa") || !strings.Contains(msg, "bad input") {
+			t.Errorf("flash %q", msg)
+		}
 	})
 }

@@ -81,6 +81,11 @@ func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
 	if f.Role == "" {
 		f.Role = "auto"
 	}
+	if prev := q.Get("prev_source"); prev != "" && prev != f.Source {
+		// the source changed: its blocks and uids are not the old one's
+		q.Del("block")
+		q.Del("uid")
+	}
 	switch f.Role {
 	case "auto", "miner", "validator":
 	default:
@@ -144,7 +149,7 @@ func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
 	}
 	page.View = view
 	if isHTMX(r) {
-		s.render(w, r, "metagraph", "view", page)
+		s.render(w, r, "metagraph", "mgcontent", page)
 		return
 	}
 	s.render(w, r, "metagraph", "layout.html", page)

@@ -74,6 +74,18 @@
       })
       .finally(done);
   }
+  // htmx does not swap error responses: show their one-line message instead.
+  document.addEventListener("htmx:responseError", function (ev) {
+    var flash = document.getElementById("flash");
+    if (!flash) return;
+    var xhr = ev.detail.xhr;
+    flash.textContent = (xhr.responseText || xhr.statusText || "request failed").trim();
+    flash.hidden = false;
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var flash = document.getElementById("flash");
+    if (flash) flash.hidden = true;
+  });
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (form.classList && form.classList.contains("run-form")) {
