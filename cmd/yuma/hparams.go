@@ -241,11 +241,11 @@ func hparamsPlan(e *env, asJSON *bool) *cobra.Command {
 			return pl.Check.Err()
 		},
 	}
-	cmd.Flags().IntVar(&opt.Netuid, "netuid", -1, "subnet id used in the printed calls (default: a <NETUID> placeholder)")
+	cmd.Flags().IntVar(&opt.Netuid, "netuid", -1, "subnet id used in the printed calls (-1: a <NETUID> placeholder)")
 	cmd.Flags().StringVar(&opt.Wallet, "wallet", "", "owner wallet name used in the printed calls")
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network name for btcli and the SDK (default finney)")
 	cmd.Flags().StringVar(&opt.Runtime, "runtime", hparams.EraCurrent, "runtime era whose rules the plan is checked against: v1 or current")
-	cmd.Flags().StringVar(&recFile, "recommendation", "", "recommendation.json of `yuma diagnose`: plan its best setting (NAME=VALUE arguments override it)")
+	cmd.Flags().StringVar(&recFile, "recommendation", "", "FILE recommendation.json written by yuma diagnose: plan its best setting (NAME=VALUE arguments override it)")
 	cmd.Flags().StringVar(&subnet, "subnet", "", "subnet name in the recommendation file when it holds several")
 	return cmd
 }
