@@ -34,7 +34,7 @@ func chromium() string {
 
 // e2eEngines returns the real engines when the float engine is in the tree,
 // otherwise the stub (the pages are still driven end to end).
-func e2eEngines(t *testing.T) Engines {
+func e2eEngines(t testing.TB) Engines {
 	if _, err := sim.FloatEngine(epoch.Config{Yuma: epoch.Yuma3, LiquidAlpha: epoch.LiquidAlphaOff, Compat: epoch.CompatChain}, 1, 1); err != nil {
 		t.Logf("float engine unavailable (%v): the browser test drives the pages on the stub engine", err)
 		return stubEngines(nil, nil)

@@ -124,7 +124,7 @@ func newTestServer(t *testing.T, opts Options) (*Server, http.Handler) {
 	return s, s.Handler()
 }
 
-func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder {
+func get(t testing.TB, h http.Handler, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	rec := httptest.NewRecorder()
@@ -132,7 +132,7 @@ func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder
 	return rec
 }
 
-func postForm(t *testing.T, h http.Handler, target string, form url.Values, htmx bool) *httptest.ResponseRecorder {
+func postForm(t testing.TB, h http.Handler, target string, form url.Values, htmx bool) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
