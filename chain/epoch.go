@@ -178,7 +178,10 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 
 	// 11. Bonds and dividends.
 	var lastTempo uint64
-	if block > uint64(h.Tempo) {
+	switch {
+	case st.LastStepBlock != 0:
+		lastTempo = st.LastStepBlock + 1
+	case block > uint64(h.Tempo):
 		lastTempo = block - uint64(h.Tempo)
 	}
 	scratch := make([]fixed.I32F32, n)

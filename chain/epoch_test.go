@@ -305,3 +305,33 @@ func FuzzChainEpoch(f *testing.F) {
 		}
 	})
 }
+
+// The bond registration mask (section 5): bonds on a miner registered at or
+// after last_tempo are dropped; last_tempo = block - tempo, or
+// LastStepBlock + 1 when the production storage is known.
+func TestBondRegistrationMask(t *testing.T) {
+	mk := func(lastStep uint64) subnet.EpochOutput {
+		h := subnet.DefaultHyperparameters()
+		h.Yuma, h.CommitReveal, h.Tempo = subnet.Yuma3, false, 10
+		st := subnet.NewState(h)
+		st.Neurons = []subnet.Neuron{
+			{Stake: 1, LastUpdate: 1, ValidatorPermit: true, Bonds: []subnet.BondEntry{{UID: 1, Value: 30000}}},
+			{RegisteredAt: 95, LastUpdate: 95},
+		}
+		st.Block = 100
+		st.LastStepBlock = lastStep
+		out, err := st.Epoch(New(), 100, 1_000_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// block - tempo = 90 <= 95: masked, the bond is gone (no weights to rebuild it).
+	if b := mk(0).Bonds[0][1]; b != 0 {
+		t.Fatalf("bond kept under the test anchor: %v", b)
+	}
+	// LastStepBlock 95 -> last_tempo 96 > 95: kept and decayed by alpha 0.1.
+	if b := mk(95).Bonds[0][1]; b != 26999 {
+		t.Fatalf("bond under the production anchor = %v, want floor(30000/65535*0.9*65535) = 26999", b)
+	}
+}

@@ -151,6 +151,12 @@ type State struct {
 	Block uint64
 	// EpochIndex counts the epochs run so far (the chain's SubnetEpochIndex).
 	EpochIndex uint64
+	// LastStepBlock is the chain's LastMechansimStepBlock: when non-zero the
+	// bond registration mask uses last_tempo = LastStepBlock + 1, as in
+	// production; 0 (what the chain's unit tests see, and what the state
+	// machine leaves) means last_tempo = block - tempo (saturating). Importers
+	// of real chain state may set it.
+	LastStepBlock uint64
 }
 
 // NewState returns an empty subnet with the given hyperparameters.
