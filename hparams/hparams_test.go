@@ -360,3 +360,29 @@ func TestFromRecommendation(t *testing.T) {
 		}
 	}
 }
+
+func TestFromBtcli(t *testing.T) {
+	cases := []struct {
+		name, shown string
+		raw         int64
+	}{
+		{"bonds_moving_avg", "4.878909776e-14", 900000}, // the public docs' example
+		{"bonds_moving_average", "5.285485590e-14", 975000},
+		{"alpha_sigmoid_steepness", "0.0152590219", 1000}, // btcli's u16 normalisation of 1000
+		{"alpha_low", "0.7000076295", 45875},
+		{"kappa", "0.4999923705", 32767},
+		{"min_burn", "0.0005", 500000},
+		{"tempo", "360", 360},
+	}
+	for _, c := range cases {
+		got, err := FromBtcli(mustLookup(t, c.name), c.shown, c.name)
+		if err != nil || got != c.raw {
+			t.Errorf("FromBtcli(%s, %s) = %d, %v; want %d", c.name, c.shown, got, err, c.raw)
+		}
+	}
+	for _, bad := range []string{"x", "Inf", "", "2"} {
+		if _, err := FromBtcli(mustLookup(t, "alpha_low"), bad, "alpha_low"); !badinput.Is(err) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

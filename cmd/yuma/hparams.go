@@ -26,13 +26,14 @@ Python SDK calls that set them.
   yuma hparams encode alpha_low 0.1          # 6554 (u16 fractions round half up)
   yuma hparams decode alpha_high 52428       # 0.8
   yuma hparams check --runtime current liquid_alpha_enabled=1 alpha_low=3277 alpha_high=26214
-  yuma hparams plan --netuid 1 alpha_low=0.05 alpha_high=0.4 commit_reveal_period=3`,
+  yuma hparams plan --netuid 1 alpha_low=0.05 alpha_high=0.4 commit_reveal_period=3
+  yuma hparams from-btcli bonds_moving_avg 4.878909776e-14   # raw 900000`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "machine-readable JSON output")
 	cmd.AddCommand(hparamsList(e, &asJSON), hparamsEncode(e, &asJSON), hparamsDecode(e, &asJSON),
-		hparamsCheck(e, &asJSON), hparamsPlan(e, &asJSON))
+		hparamsCheck(e, &asJSON), hparamsPlan(e, &asJSON), hparamsFromBtcli(e, &asJSON))
 	return cmd
 }
 
@@ -120,6 +121,35 @@ func hparamsDecode(e *env, asJSON *bool) *cobra.Command {
 				return writeJSON(e.stdout, codeResult{p.Name, string(p.Encoding), raw, v})
 			}
 			fmt.Fprintln(e.stdout, hparams.Format(v))
+			return nil
+		},
+	}
+}
+
+func hparamsFromBtcli(e *env, asJSON *bool) *cobra.Command {
+	return &cobra.Command{
+		Use:   "from-btcli NAME SHOWN",
+		Short: "Undo btcli's normalised display: raw value and real meaning of what btcli shows",
+		Long: `btcli's "normalised" column divides bonds_moving_avg by 2^64-1 and
+alpha_sigmoid_steepness by 65535, which the chain does not do. from-btcli turns
+the shown number back into the raw chain value and its real meaning:
+
+  yuma hparams from-btcli bonds_moving_avg 4.878909776e-14   # raw 900000 = 0.9`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(_ *cobra.Command, args []string) error {
+			p, err := lookupArg(args[0])
+			if err != nil {
+				return err
+			}
+			raw, err := hparams.FromBtcli(p, args[1], p.Name)
+			if err != nil {
+				return err
+			}
+			v := hparams.Decode(p, raw)
+			if *asJSON {
+				return writeJSON(e.stdout, codeResult{p.Name, string(p.Encoding), raw, v})
+			}
+			fmt.Fprintf(e.stdout, "raw %d = %s\n", raw, hparams.Format(v))
 			return nil
 		},
 	}

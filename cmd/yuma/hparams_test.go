@@ -38,6 +38,9 @@ func TestHparamsCLI(t *testing.T) {
 		{[]string{"hparams", "plan", "bonds_moving_average=0.99"}, 2, "BondsMovingAverageMaxReached"},
 		{[]string{"hparams", "plan", "alpha_low=0.1", "alpha_low=0.2"}, 2, "given twice"},
 		{[]string{"hparams", "list"}, 0, "alpha_sigmoid_steepness"},
+		{[]string{"hparams", "from-btcli", "bonds_moving_avg", "4.878909776e-14"}, 0, "raw 900000 = 0.9\n"},
+		{[]string{"hparams", "from-btcli", "alpha_sigmoid_steepness", "0.0152590219"}, 0, "raw 1000 = 10\n"},
+		{[]string{"hparams", "from-btcli", "alpha_low", "abc"}, 2, "not a number"},
 	}
 	for _, tc := range tests {
 		code, stdout, stderr := runCLI(t, tc.args...)
