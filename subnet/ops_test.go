@@ -95,3 +95,73 @@ func TestReplaceClearsNeuron(t *testing.T) {
 		t.Fatalf("replace left %+v", nr)
 	}
 }
+
+// recorder is an Engine that records the weight rows it sees.
+type recorder struct{ seen [][]WeightEntry }
+
+func (r *recorder) Epoch(st *State, block, emission uint64) (EpochOutput, error) {
+	r.seen = append(r.seen, append([]WeightEntry(nil), st.Neurons[0].Weights...))
+	n := st.N()
+	return EpochOutput{ValidatorPermit: make([]bool, n), StoredBonds: make([][]BondEntry, n)}, nil
+}
+
+func TestCommitRevealTiming(t *testing.T) {
+	h := DefaultHyperparameters()
+	h.CommitRevealPeriod = 2
+	owner := 0
+	h.OwnerUID = &owner // the owner may weigh without a permit
+	st := NewState(h)
+	_ = st.Register(0, 0, 1)
+	_ = st.Register(0, 1, 1)
+	rec := &recorder{}
+	if err := st.Commit(5, 0, []int{1}, []int{7}); err != nil {
+		t.Fatal(err)
+	}
+	if st.Neurons[0].LastUpdate != 5 {
+		t.Fatalf("LastUpdate = %d, want the commit block 5", st.Neurons[0].LastUpdate)
+	}
+	for b := uint64(6); b <= 8; b++ {
+		if _, err := st.Epoch(rec, b, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Committed in epoch 0 with period 2: hidden in epoch 0, revealed before epoch 1.
+	if len(rec.seen[0]) != 0 || len(rec.seen[1]) != 1 || rec.seen[1][0] != (WeightEntry{1, 65535}) {
+		t.Fatalf("reveal timing: %+v", rec.seen)
+	}
+	if st.Neurons[0].LastUpdate != 5 || len(st.Neurons[0].Commits) != 0 {
+		t.Fatalf("after reveal: last update %d, pending %d", st.Neurons[0].LastUpdate, len(st.Neurons[0].Commits))
+	}
+	for k := 0; k < MaxPendingCommits; k++ {
+		if err := st.Commit(9, 0, []int{1}, []int{1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Commit(9, 0, []int{1}, []int{1}); err == nil {
+		t.Fatal("an 11th pending commit must be refused")
+	}
+	// A commit revealed for a validator that is no longer allowed to weigh is dropped.
+	st.Hyper.OwnerUID = nil
+	before := append([]WeightEntry(nil), st.Neurons[0].Weights...)
+	for b := uint64(10); b <= 12; b++ {
+		if _, err := st.Epoch(rec, b, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(st.Neurons[0].Commits) != 0 || len(st.Neurons[0].Weights) != len(before) {
+		t.Fatalf("refused reveals should be dropped: pending %d weights %+v", len(st.Neurons[0].Commits), st.Neurons[0].Weights)
+	}
+}
+
+func TestEpochNeedsMatchingEngineOutput(t *testing.T) {
+	st := NewState(DefaultHyperparameters())
+	_ = st.Register(0, 0, 1)
+	bad := engineFunc(func(*State, uint64, uint64) (EpochOutput, error) { return EpochOutput{}, nil })
+	if _, err := st.Epoch(bad, 1, 1); err == nil {
+		t.Fatal("an engine returning the wrong number of permits must be an error")
+	}
+}
+
+type engineFunc func(*State, uint64, uint64) (EpochOutput, error)
+
+func (f engineFunc) Epoch(st *State, b, e uint64) (EpochOutput, error) { return f(st, b, e) }
