@@ -46,6 +46,9 @@ func Encode(p Param, value, field string) (int64, error) {
 	if s == 0 {
 		return ParseRaw(p, v, field)
 	}
+	if len(v) > 64 || hugeExponent(v) {
+		return 0, badinput.New("", "", field, "%.40q is out of range", v)
+	}
 	r, ok := new(big.Rat).SetString(v)
 	if !ok || strings.ContainsAny(v, "/") {
 		return 0, badinput.New("", "", field, "%q is not a decimal number", value)
@@ -59,6 +62,17 @@ func Encode(p Param, value, field string) (int64, error) {
 		return 0, badinput.New("", "", field, "%s is out of range", v)
 	}
 	return checkBounds(p, raw, field)
+}
+
+// hugeExponent reports a decimal exponent beyond +-40, which no hyperparameter
+// needs and which would make exact rational arithmetic slow.
+func hugeExponent(v string) bool {
+	i := strings.IndexAny(v, "eE")
+	if i < 0 {
+		return false
+	}
+	e, err := strconv.Atoi(v[i+1:])
+	return err != nil || e > 40 || e < -40
 }
 
 // roundHalfUp rounds r to the nearest integer, halves away from zero (the

@@ -72,6 +72,9 @@ func TestEncodeRejects(t *testing.T) {
 		{"tempo", "70000", "u16 range"},
 		{"liquid_alpha_enabled", "maybe", "not a boolean"},
 		{"weights_version", "99999999999999999999999", "does not fit"},
+		{"alpha_low", "1e999999", "out of range"},
+		{"alpha_low", "1e-41", "out of range"},
+		{"alpha_low", "0." + strings.Repeat("1", 80), "out of range"},
 	}
 	for _, c := range cases {
 		p := mustLookup(t, c.name)
@@ -385,4 +388,27 @@ func TestFromBtcli(t *testing.T) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
+}
+
+func FuzzFromBtcli(f *testing.F) {
+	for _, s := range []string{"4.878909776e-14", "0.5", "1e400", "-0", "NaN", "0x1p-3", "1e-999999"} {
+		f.Add("bonds_moving_avg", s)
+		f.Add("alpha_sigmoid_steepness", s)
+	}
+	f.Fuzz(func(t *testing.T, name, shown string) {
+		p, ok := Lookup(name)
+		if !ok {
+			return
+		}
+		raw, err := FromBtcli(p, shown, name)
+		if err != nil {
+			if !badinput.Is(err) {
+				t.Fatalf("non-badinput error %v", err)
+			}
+			return
+		}
+		if lo, hi := p.Bounds(); raw < lo || raw > hi {
+			t.Fatalf("out of bounds %d", raw)
+		}
+	})
 }
