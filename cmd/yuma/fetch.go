@@ -65,6 +65,8 @@ func runFetch(c *cobra.Command, e *env, f fetchFlags) error {
 		return usagef("--url %q must start with ws:// or wss://", f.url)
 	case f.netuid < 0 || f.netuid > 65535:
 		return usagef("--netuid is required and must be in 0..65535")
+	case !c.Flags().Changed("from"):
+		return usagef("--from BLOCK is required")
 	case f.tempos < 1 || f.tempos > 1_000_000:
 		return usagef("--tempos must be in 1..1000000")
 	case f.store == "":

@@ -66,9 +66,10 @@ func TestFetchFlags(t *testing.T) {
 		{"fetch", "--url", "ws://x", "--netuid", "70000", "--tempos", "1", "--store", "s"},
 		{"fetch", "--url", "ws://x", "--netuid", "1", "--store", "s"},
 		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1"},
-		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--concurrency", "0"},
-		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--tempo", "-1"},
-		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s", "--rate", "NaN"},
+		{"fetch", "--url", "ws://x", "--netuid", "1", "--from", "5", "--tempos", "1", "--store", "s", "--concurrency", "0"},
+		{"fetch", "--url", "ws://x", "--netuid", "1", "--from", "5", "--tempos", "1", "--store", "s", "--tempo", "-1"},
+		{"fetch", "--url", "ws://x", "--netuid", "1", "--from", "5", "--tempos", "1", "--store", "s", "--rate", "NaN"},
+		{"fetch", "--url", "ws://x", "--netuid", "1", "--tempos", "1", "--store", "s"}, // no --from
 	} {
 		code, _, stderr := runCLI(t, args...)
 		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
