@@ -160,7 +160,14 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	consensus := weightedMedianColSparse(activeStake, w, n, kappa)
 
 	// 7-9. Clipping, validator trust, incentive.
-	clipped := colClip(w, consensus)
+	// With beta == 1 the unclipped weights are not needed again: clip in place.
+	beta := fixed.FromU16(h.BondsPenalty).SafeDiv(fixed.FromU16(math.MaxUint16))
+	var clipped sparse
+	if beta == fixed.One {
+		clipped = colClipInPlace(w, consensus)
+	} else {
+		clipped = colClip(w, consensus)
+	}
 	vtrust := make([]fixed.I32F32, n)
 	ranks := make([]fixed.I32F32, n)
 	for i, row := range clipped {
@@ -173,7 +180,6 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	normalize(incentive)
 
 	// 10. Weights for bonds.
-	beta := fixed.FromU16(h.BondsPenalty).SafeDiv(fixed.FromU16(math.MaxUint16))
 	wb := interpolate(w, clipped, n, beta)
 
 	// 11. Bonds and dividends.
@@ -217,7 +223,9 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	} else {
 		bonds := loadBonds(nr, n, lastTempo, false)
 		colNormalize(bonds, n, scratch)
-		delta := cloneSparse(wb)
+		// wb (or the w / clipped matrix it aliases) is not used after this
+		// point on the original-Yuma path, so ΔB is built in place.
+		delta := wb
 		for i, row := range delta {
 			for k := range row {
 				row[k].v = row[k].v.Mul(activeStake[i])

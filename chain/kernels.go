@@ -176,6 +176,7 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 	k := len(useStake)
 	// useScore is column-major: column c occupies [c*k, (c+1)*k).
 	useScore := make([]fixed.I32F32, columns*k)
+	nonzero := make([]bool, columns)
 	r := 0
 	for i, s := range stake {
 		if s <= 0 {
@@ -183,6 +184,9 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 		}
 		for _, e := range w[i] {
 			useScore[e.j*k+r] = e.v
+			if e.v != 0 {
+				nonzero[e.j] = true
+			}
 		}
 		r++
 	}
@@ -190,6 +194,9 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 	part := make([]int, k)
 	spare := make([]int, k)
 	for c := 0; c < columns; c++ {
+		if !nonzero[c] {
+			continue // all scores 0: the search returns its pivot, 0, for any minority
+		}
 		for i := range part {
 			part[i] = i
 		}
@@ -218,6 +225,26 @@ func colClip(w sparse, c []fixed.I32F32) sparse {
 		out[i] = nr
 	}
 	return out
+}
+
+// colClipInPlace is colClip overwriting w.
+func colClipInPlace(w sparse, c []fixed.I32F32) sparse {
+	for i, row := range w {
+		k := 0
+		for _, e := range row {
+			if c[e.j] < e.v {
+				if c[e.j] > 0 {
+					row[k] = entry{e.j, c[e.j]}
+					k++
+				}
+			} else {
+				row[k] = e
+				k++
+			}
+		}
+		w[i] = row[:k]
+	}
+	return w
 }
 
 // interpolate is interpolate_sparse(w, wc, columns, ratio). For ratio 0 and
@@ -283,7 +310,6 @@ func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
 	oneMinus := fixed.One.SatSub(alpha)
 	out := make(sparse, len(newM))
 	row := make([]fixed.I32F32, columns)
-	back := make([]entry, 0, entries(newM)+entries(old))
 	for i := range newM {
 		if len(newM[i]) == 0 && len(old[i]) == 0 {
 			continue // an empty row stays empty
@@ -295,7 +321,7 @@ func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
 		for _, e := range old[i] {
 			row[e.j] += oneMinus.Mul(e.v)
 		}
-		out[i], back = positivesInto(row, back)
+		out[i] = positives(row)
 	}
 	return out
 }
@@ -318,18 +344,6 @@ func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse 
 		out[i] = positives(row)
 	}
 	return out
-}
-
-// positivesInto appends row's positive entries to back and returns them as
-// a row (capacity-limited) and the extended back buffer.
-func positivesInto(row []fixed.I32F32, back []entry) ([]entry, []entry) {
-	start := len(back)
-	for j, v := range row {
-		if v > 0 {
-			back = append(back, entry{j, v})
-		}
-	}
-	return back[start:len(back):len(back)], back
 }
 
 func positives(row []fixed.I32F32) []entry {
