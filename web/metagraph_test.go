@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/yuma-go/yuma/chain"
-	"github.com/yuma-go/yuma/metagraph/datasets"
 )
 
 var dataValue = func(id string) *regexp.Regexp {
@@ -33,8 +32,8 @@ func valueOf(t *testing.T, body, id string) float64 {
 // The validator view explains the chain's validator trust exactly: the sum
 // of min(weight, consensus) over miners equals the chain-exact epoch's value.
 func TestMetagraphValidatorTrustExplained(t *testing.T) {
-	_, h := newTestServer(t, Options{})
-	snaps, err := datasets.Load("sn31")
+	srv, h := newTestServer(t, Options{})
+	snaps, err := srv.dataset("sn31")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +81,8 @@ func TestMetagraphValidatorTrustExplained(t *testing.T) {
 }
 
 func TestMetagraphMinerView(t *testing.T) {
-	_, h := newTestServer(t, Options{})
-	snaps, _ := datasets.Load("sn31")
+	srv, h := newTestServer(t, Options{})
+	snaps, _ := srv.dataset("sn31")
 	snap := snaps[len(snaps)-1]
 	// the miner with the largest consensus in the chain-exact epoch
 	var notes []string
@@ -148,7 +147,7 @@ func TestMetagraphUpload(t *testing.T) {
 }
 
 func TestMetagraphBadInput(t *testing.T) {
-	_, h := newTestServer(t, Options{})
+	srv, h := newTestServer(t, Options{})
 	for _, target := range []string{
 		"/metagraph?source=dataset:nope",
 		"/metagraph?source=store:31",
@@ -159,7 +158,7 @@ func TestMetagraphBadInput(t *testing.T) {
 		"/metagraph?source=dataset:sn31&uid=70000",
 		"/metagraph?source=dataset:sn31&uid=256",
 		"/metagraph?source=dataset:sn31&uid=3&role=king",
-		"/metagraph?source=dataset:sn31&uid=" + strconv.Itoa(nonValidator(t)) + "&role=validator",
+		"/metagraph?source=dataset:sn31&uid=" + strconv.Itoa(nonValidator(t, srv)) + "&role=validator",
 	} {
 		rec := get(t, h, target)
 		if rec.Code != http.StatusBadRequest || !strings.HasPrefix(rec.Body.String(), "bad input: ") {
@@ -185,9 +184,9 @@ func TestMetagraphBadInput(t *testing.T) {
 }
 
 // nonValidator returns a uid of the last sn31 snapshot without a weight row.
-func nonValidator(t *testing.T) int {
+func nonValidator(t *testing.T, srv *Server) int {
 	t.Helper()
-	snaps, err := datasets.Load("sn31")
+	snaps, err := srv.dataset("sn31")
 	if err != nil {
 		t.Fatal(err)
 	}
