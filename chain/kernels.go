@@ -113,33 +113,37 @@ func isTopKNonzero(x []fixed.I32F32, k int) []bool {
 	return out
 }
 
+// scored is one validator's (score, stake) in a weighted-median partition.
+type scored struct {
+	score, stake fixed.I32F32
+}
+
 // weightedMedian is the chain's weighted_median (math.rs): the recursive
-// pivot search, written as a loop. part holds the partition's indices and is
-// overwritten; spare must have the same length (scratch for the upper part).
-// Each pass splits the partition once, keeping the original order inside
-// the lower and upper parts as the chain's Vec pushes do.
-func weightedMedian(stake, score []fixed.I32F32, part, spare []int, minority, lo, hi fixed.I32F32) fixed.I32F32 {
+// pivot search, written as a loop. part holds the partition (in the chain's
+// index order) and is overwritten; spare must be at least as long (scratch
+// for the upper part). Each pass splits the partition once, keeping the
+// original order inside the lower and upper parts as the chain's Vec pushes do.
+func weightedMedian(part, spare []scored, minority, lo, hi fixed.I32F32) fixed.I32F32 {
 	for {
 		n := len(part)
 		if n == 0 {
 			return 0
 		}
 		if n == 1 {
-			return score[part[0]]
+			return part[0].score
 		}
-		pivot := score[part[n/2]]
+		pivot := part[n/2].score
 		var loStake, hiStake fixed.I32F32
 		nLo, nHi := 0, 0
-		for _, idx := range part {
-			s := score[idx]
+		for _, p := range part {
 			switch {
-			case s < pivot:
-				loStake += stake[idx]
-				part[nLo] = idx // nLo <= read position: stable in-place filter
+			case p.score < pivot:
+				loStake += p.stake
+				part[nLo] = p // nLo <= read position: stable in-place filter
 				nLo++
-			case s > pivot:
-				hiStake += stake[idx]
-				spare[nHi] = idx
+			case p.score > pivot:
+				hiStake += p.stake
+				spare[nHi] = p
 				nHi++
 			}
 		}
@@ -191,16 +195,17 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 		r++
 	}
 	median := make([]fixed.I32F32, columns)
-	part := make([]int, k)
-	spare := make([]int, k)
+	part := make([]scored, k)
+	spare := make([]scored, k)
 	for c := 0; c < columns; c++ {
 		if !nonzero[c] {
 			continue // all scores 0: the search returns its pivot, 0, for any minority
 		}
+		col := useScore[c*k : (c+1)*k]
 		for i := range part {
-			part[i] = i
+			part[i] = scored{col[i], useStake[i]}
 		}
-		median[c] = weightedMedian(useStake, useScore[c*k:(c+1)*k], part, spare, minority, 0, sum)
+		median[c] = weightedMedian(part, spare, minority, 0, sum)
 	}
 	return median
 }

@@ -24,6 +24,14 @@ func sumOf(x []fixed.I32F32) fixed.I32F32 {
 	return s
 }
 
+func pairs(stake, score []fixed.I32F32) []scored {
+	out := make([]scored, len(stake))
+	for i := range out {
+		out[i] = scored{score[i], stake[i]}
+	}
+	return out
+}
+
 // tests/math.rs:1439 test_math_weighted_median (majority 0.51).
 func TestWeightedMedianTable(t *testing.T) {
 	cases := []struct {
@@ -41,12 +49,8 @@ func TestWeightedMedianTable(t *testing.T) {
 	majority := fixed.FromFloat32(0.51)
 	for _, c := range cases {
 		stake, score := f32s(c.stake...), f32s(c.score...)
-		part := make([]int, len(stake))
-		for i := range part {
-			part[i] = i
-		}
 		minority := fixed.One - majority
-		got := weightedMedian(stake, score, part, make([]int, len(part)), minority, 0, sumOf(stake))
+		got := weightedMedian(pairs(stake, score), make([]scored, len(stake)), minority, 0, sumOf(stake))
 		if got != fixed.FromFloat32(c.want) {
 			t.Errorf("weighted_median(%v, %v) = %v, want %v", c.stake, c.score, got.Float(), c.want)
 		}
@@ -67,11 +71,7 @@ func TestWeightedMedianProperty(t *testing.T) {
 		normalize(stake)
 		s := sumOf(stake)
 		kappa := fixed.MustFloat(rng.Float64())
-		part := make([]int, n)
-		for i := range part {
-			part[i] = i
-		}
-		got := weightedMedian(stake, score, part, make([]int, n), s-kappa, 0, s)
+		got := weightedMedian(pairs(stake, score), make([]scored, n), s-kappa, 0, s)
 		want, found := fixed.I32F32(math.MinInt64), false
 		minScore := score[0]
 		for _, w := range score {
