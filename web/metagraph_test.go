@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/yuma-go/yuma/chain"
+	"github.com/yuma-go/yuma/metagraph"
 )
 
 var dataValue = func(id string) *regexp.Regexp {
@@ -204,4 +206,70 @@ func nonValidator(t *testing.T, srv *Server) int {
 	}
 	t.Fatal("every uid sets weights")
 	return 0
+}
+
+// Property: on random subnets (random stakes, weights, registrations, update
+// blocks, permits), every validator's explanation adds up to the chain-exact
+// validator trust, and every miner's consensus is the chain's.
+func TestMetagraphExplanationMatchesChainOnRandomSubnets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 31))
+	partial := 0 // validators whose trust is strictly between 0 and 1
+	for trial := 0; trial < 200; trial++ {
+		n := 2 + rng.IntN(12)
+		snap := &metagraph.Snapshot{Netuid: 3, Block: 10_000, N: n}
+		for i := 0; i < n; i++ {
+			stake := 0.0
+			if rng.IntN(3) > 0 {
+				stake = float64(rng.IntN(10_000)) / 7
+			}
+			snap.Stake = append(snap.Stake, stake)
+			snap.ValidatorPermit = append(snap.ValidatorPermit, rng.IntN(4) > 0)
+			snap.LastUpdate = append(snap.LastUpdate, uint64(rng.IntN(10_000)))
+			snap.BlockAtRegistration = append(snap.BlockAtRegistration, uint64(rng.IntN(9_000)))
+			if rng.IntN(2) == 0 {
+				continue
+			}
+			var es []metagraph.Entry
+			for j := 0; j < n; j++ {
+				if rng.IntN(3) == 0 {
+					es = append(es, metagraph.Entry{j, rng.IntN(65536)})
+				}
+			}
+			snap.Weights = append(snap.Weights, metagraph.Row{UID: i, Entries: es})
+		}
+		if err := snap.Validate("random"); err != nil {
+			t.Fatalf("trial %d: generator made an invalid snapshot: %v", trial, err)
+		}
+		var notes []string
+		st, err := stateOf(snap, &notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := chain.New().Epoch(st, snap.Block, 1e9)
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		for uid := 0; uid < n; uid++ {
+			v, err := explain(snap, uid, "auto", "random")
+			if err != nil {
+				t.Fatalf("trial %d uid %d: %v", trial, uid, err)
+			}
+			switch v.Role {
+			case "validator":
+				if v.VTrustChain > 0 && v.VTrustChain < 0.999 {
+					partial++
+				}
+				if math.Abs(v.VTrustExplained-v.VTrustChain) > 1e-6 {
+					t.Errorf("trial %d uid %d: explained %v, chain %v", trial, uid, v.VTrustExplained, v.VTrustChain)
+				}
+			case "miner":
+				if v.Consensus != out.Exact.Consensus[uid] {
+					t.Errorf("trial %d uid %d: consensus %v, chain %v", trial, uid, v.Consensus, out.Exact.Consensus[uid])
+				}
+			}
+		}
+	}
+	if partial < 50 {
+		t.Errorf("only %d validators with partial trust: the generator does not exercise clipping", partial)
+	}
 }

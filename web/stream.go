@@ -24,8 +24,12 @@ type streamLine struct {
 	Final    bool   `json:"final,omitempty"`
 }
 
-// progressInterval is how often a stream reports progress.
-const progressInterval = 200 * time.Millisecond
+// progressInterval is how often a stream reports progress; heartbeatInterval
+// the longest silence.
+const (
+	progressInterval  = 200 * time.Millisecond
+	heartbeatInterval = 5 * time.Second
+)
 
 // stream runs job in the request's context, holding one run slot, and writes
 // an application/x-ndjson stream: {"done","total"} lines as the job reports
@@ -73,6 +77,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, job func(ctx con
 	tick := time.NewTicker(progressInterval)
 	defer tick.Stop()
 	lastD, lastT := int64(-1), int64(-1)
+	lastSent := time.Now()
 	send(streamLine{})
 	for {
 		select {
@@ -90,8 +95,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, job func(ctx con
 			return
 		case <-tick.C:
 			d, t := done.Load(), total.Load()
-			if d != lastD || t != lastT {
-				lastD, lastT = d, t
+			// report changes, and say something every heartbeatInterval so
+			// that a vanished client is noticed and proxies keep the stream
+			if d != lastD || t != lastT || time.Since(lastSent) >= heartbeatInterval {
+				lastD, lastT, lastSent = d, t, time.Now()
 				if !send(streamLine{Done: int(d), Total: int(t)}) {
 					cancel() // the client is gone: stop the run
 				}
