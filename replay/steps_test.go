@@ -3,9 +3,13 @@ package replay
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/yuma-go/yuma/chain"
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -140,4 +144,30 @@ func FuzzReplaySteps(f *testing.F) {
 			t.Fatalf("non-bad-input error: %v", err)
 		}
 	})
+}
+
+// A YAML rendering of a conformance case gives the same output as the JSON file.
+func TestYAMLEqualsJSON(t *testing.T) {
+	data, err := os.ReadFile("../testdata/replay/chain/test_active_stake.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	y, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	if err := Run(context.Background(), "a.json", data, Options{}, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), "a.yaml", y, Options{}, &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() || a.Len() == 0 {
+		t.Fatalf("YAML and JSON replays differ:\n%s\n%s", a.String(), b.String())
+	}
 }
