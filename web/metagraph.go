@@ -531,5 +531,6 @@ func (v *mgView) chart() (template.HTML, error) {
 	if len(v.Rows) == 0 {
 		return "", nil
 	}
+	c.Width, c.Height = 24, 11
 	return svgOf(c)
 }
