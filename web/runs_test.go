@@ -323,3 +323,38 @@ func TestStreamLinesAreJSON(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// The diagnostic page shows exactly what diagnose.Run's own HTML section
+// says for the options `yuma diagnose --dataset sn31 --alpha-low 0.1,0.5
+// --alpha-high 0.9 --reveal-periods 0,2 --tempos 4` builds.
+func TestDiagnosePageEqualsDirectRun(t *testing.T) {
+	s, h := newTestServer(t, Options{})
+	rec := postForm(t, h, "/diagnose/run", with(smallGrid, "source", "dataset:sn31"), false)
+	page := final(t, readStream(t, rec.Body))
+	if page.Error != "" {
+		t.Fatal(page.Error)
+	}
+	o := diagnose.DefaultOptions()
+	o.AlphaLow, o.AlphaHigh, o.RevealPeriods, o.Tempos = []float64{0.1, 0.5}, []float64{0.9}, []int{0, 2}, 4
+	o.Engine, o.Workers = s.opts.Engines.Diagnose, 1
+	src, err := diagnose.LoadDataset("sn31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Sources = []diagnose.Source{src}
+	res, err := diagnose.Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := res.HTMLSection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := planSection(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.HTML != string(sec+plans) {
+		t.Error("the page's diagnostic differs from diagnose.Run's section for the same options")
+	}
+}
