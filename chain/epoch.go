@@ -252,17 +252,15 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		combined[i] = incentive[i].SatAdd(dividends[i])
 		es += combined[i]
 	}
-	server := append([]fixed.I32F32(nil), incentive...)
-	validator := append([]fixed.I32F32(nil), dividends...)
-	normalizeUsingSum(server, es)
-	normalizeUsingSum(validator, es)
+	// The server (I/ES) and validator (D/ES) shares are not outputs here;
+	// the combined emission is normalised on its own, and when ES == 0 it
+	// falls back to the active stake, or to the stake if that is all zero.
 	normalize(combined)
 	if es == 0 {
 		src := activeStake
 		if !anyNonZero(activeStake) {
 			src = stake
 		}
-		copy(validator, src)
 		copy(combined, src)
 	}
 

@@ -29,16 +29,6 @@ func normalize(x []fixed.I32F32) {
 	}
 }
 
-// normalizeUsingSum divides by sum unless it is 0 (inplace_normalize_using_sum).
-func normalizeUsingSum(x []fixed.I32F32, sum fixed.I32F32) {
-	if sum == 0 {
-		return
-	}
-	for i, v := range x {
-		x[i] = v.SafeDiv(sum)
-	}
-}
-
 // rowNormalize is inplace_row_normalize_sparse.
 func rowNormalize(m sparse) {
 	for _, row := range m {
@@ -284,18 +274,6 @@ func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
 			}
 		}
 		out[i] = row
-	}
-	return out
-}
-
-func cloneSparse(m sparse) sparse {
-	out := make(sparse, len(m))
-	back := make([]entry, entries(m))
-	k := 0
-	for i, row := range m {
-		out[i] = back[k : k+len(row) : k+len(row)]
-		copy(out[i], row)
-		k += len(row)
 	}
 	return out
 }
