@@ -125,17 +125,19 @@ func weightedMedian(part, spare []scored, minority, lo, hi fixed.I32F32) fixed.I
 		pivot := part[n/2].score
 		var loStake, hiStake fixed.I32F32
 		nLo, nHi := 0, 0
+		// Branch-free split (random scores defeat branch prediction):
+		// every element is written to both buffers and the write positions
+		// advance only for the matching side. nLo <= read position, so the
+		// in-place filter of part is stable.
 		for _, p := range part {
-			switch {
-			case p.score < pivot:
-				loStake += p.stake
-				part[nLo] = p // nLo <= read position: stable in-place filter
-				nLo++
-			case p.score > pivot:
-				hiStake += p.stake
-				spare[nHi] = p
-				nHi++
-			}
+			lt := b2i(p.score < pivot)
+			gt := b2i(p.score > pivot)
+			part[nLo] = p
+			spare[nHi] = p
+			nLo += lt
+			nHi += gt
+			loStake += p.stake & fixed.I32F32(-lt)
+			hiStake += p.stake & fixed.I32F32(-gt)
 		}
 		switch {
 		case lo+loStake <= minority && minority < hi-hiStake:
@@ -150,6 +152,15 @@ func weightedMedian(part, spare []scored, minority, lo, hi fixed.I32F32) fixed.I
 			return pivot
 		}
 	}
+}
+
+// b2i converts a bool to 0 or 1 (compiled to SETcc, no branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // weightedMedianColSparse is weighted_median_col_sparse: per column, the
