@@ -38,13 +38,15 @@ func (e *Engine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.
 func CheckHyperparameters(h subnet.Hyperparameters) error {
 	switch h.Yuma {
 	case subnet.Yuma2, subnet.Yuma3:
-	case subnet.Yuma1:
-		return badinput.New("", "", "yuma", "yuma1 has no chain implementation (the chain has only the original-Yuma (yuma2) and Yuma3 paths); use engine float")
+	case subnet.Yuma1, subnet.Yuma2a, subnet.Yuma2b, subnet.Yuma2c:
+		return badinput.New("", "", "yuma", "%s has no chain implementation (the chain has only the original-Yuma (yuma2) and Yuma3 paths); use engine float", h.Yuma)
 	default:
 		return badinput.New("", "", "yuma", "unknown version %q for engine chain (want yuma2 or yuma3)", h.Yuma)
 	}
 	switch h.LiquidAlpha {
 	case subnet.LiquidAlphaOff, subnet.LiquidAlphaV2:
+	case subnet.LiquidAlphaV1Paper:
+		return badinput.New("", "", "liquid_alpha", "v1-paper is the notebooks' variant, not a chain rule; use engine float")
 	case subnet.LiquidAlphaV1:
 		if h.Yuma != subnet.Yuma2 {
 			return badinput.New("", "", "liquid_alpha", "v1 existed only on the original-Yuma path: use yuma2")

@@ -10,18 +10,23 @@ import (
 	"fmt"
 )
 
-// Yuma versions understood by the state machine (engines may accept a subset).
+// Yuma versions understood by the state machine. The chain engine runs
+// Yuma2 and Yuma3; the others are for float engines.
 const (
-	Yuma1 = "yuma1"
-	Yuma2 = "yuma2" // the chain's original Yuma path (Yuma3On = false)
-	Yuma3 = "yuma3" // the chain's Yuma3 path (Yuma3On = true)
+	Yuma1  = "yuma1"
+	Yuma2  = "yuma2" // the chain's original Yuma path (Yuma3On = false)
+	Yuma2a = "yuma2a"
+	Yuma2b = "yuma2b"
+	Yuma2c = "yuma2c"
+	Yuma3  = "yuma3" // the chain's Yuma3 path (Yuma3On = true)
 )
 
-// Liquid-alpha modes.
+// Liquid-alpha modes (LiquidAlphaV1Paper is for float engines only).
 const (
-	LiquidAlphaOff = "off"
-	LiquidAlphaV1  = "v1" // chain 2024-07 .. 2025-05: per miner, consensus quantiles
-	LiquidAlphaV2  = "v2" // current chain: per (validator, miner) sigmoid, Yuma3 only
+	LiquidAlphaOff     = "off"
+	LiquidAlphaV1      = "v1"       // chain 2024-07 .. 2025-05: per miner, consensus quantiles
+	LiquidAlphaV1Paper = "v1-paper" // the notebooks' variant of v1
+	LiquidAlphaV2      = "v2"       // current chain: per (validator, miner) sigmoid, Yuma3 only
 )
 
 // Hyperparameters are a subnet's hyperparameters in the chain's raw encodings
@@ -44,9 +49,10 @@ type Hyperparameters struct {
 	BondsReset         bool   `json:"bonds_reset"`          // BondsResetOn
 	OwnerUID           *int   `json:"owner_uid"`            // the subnet owner's uid, if any
 
-	// Yuma is the bonds/dividends algorithm: Yuma2 or Yuma3 (Yuma1 for float engines).
+	// Yuma is the bonds/dividends algorithm: Yuma2 or Yuma3 (the other
+	// versions for float engines).
 	Yuma string `json:"-"`
-	// LiquidAlpha is LiquidAlphaOff, LiquidAlphaV1 or LiquidAlphaV2.
+	// LiquidAlpha is one of the LiquidAlpha* modes.
 	LiquidAlpha string `json:"-"`
 }
 
@@ -88,14 +94,14 @@ func (h Hyperparameters) ActivityCutoffBlocks() uint64 {
 // error naming the field; callers wrap it into a bad-input error.
 func (h Hyperparameters) Validate() error {
 	switch h.Yuma {
-	case Yuma1, Yuma2, Yuma3:
+	case Yuma1, Yuma2, Yuma2a, Yuma2b, Yuma2c, Yuma3:
 	default:
-		return fmt.Errorf("yuma: unknown version %q (want yuma1, yuma2 or yuma3)", h.Yuma)
+		return fmt.Errorf("yuma: unknown version %q (want yuma1, yuma2, yuma2a, yuma2b, yuma2c or yuma3)", h.Yuma)
 	}
 	switch h.LiquidAlpha {
-	case LiquidAlphaOff, LiquidAlphaV1, LiquidAlphaV2:
+	case LiquidAlphaOff, LiquidAlphaV1, LiquidAlphaV1Paper, LiquidAlphaV2:
 	default:
-		return fmt.Errorf("liquid_alpha: unknown mode %q (want off, v1 or v2)", h.LiquidAlpha)
+		return fmt.Errorf("liquid_alpha: unknown mode %q (want off, v1, v1-paper or v2)", h.LiquidAlpha)
 	}
 	if h.CommitReveal && h.CommitRevealPeriod == 0 {
 		return fmt.Errorf("commit_reveal_period: must be at least 1 when commit_reveal is on")
