@@ -21,8 +21,10 @@ import (
 // DefaultEmission is the epoch emission (rao) used when a step omits it.
 const DefaultEmission uint64 = 1_000_000_000
 
-// StepFields lists the output fields of a step replay line, in output order.
-var StepFields = []string{"block", "consensus", "incentive", "dividends", "validator_trust", "emission", "validator_permit", "active", "bonds"}
+// StepFields returns the output fields of a step replay line, in output order.
+func StepFields() []string {
+	return []string{"block", "consensus", "incentive", "dividends", "validator_trust", "emission", "validator_permit", "active", "bonds"}
+}
 
 // StepFile is a parsed step replay (interfaces.md section 2).
 type StepFile struct {
@@ -457,9 +459,13 @@ func (p *parser) neurons(raw json.RawMessage) ([]NeuronSpec, error) {
 	return out, nil
 }
 
-var actions = []string{"register", "set_stake", "set_weights", "commit", "reset_bonds", "epoch"}
+// stepActions returns the action keys a step may have.
+func stepActions() []string {
+	return []string{"register", "set_stake", "set_weights", "commit", "reset_bonds", "epoch"}
+}
 
 func (p *parser) step(raw json.RawMessage, s *Step) error {
+	actions := stepActions()
 	m, err := p.object("", raw, append([]string{"block"}, actions...)...)
 	if err != nil {
 		return err
@@ -692,7 +698,7 @@ func selectFields(fields []string) (map[string]bool, error) {
 		return nil, nil
 	}
 	known := map[string]bool{}
-	for _, f := range StepFields {
+	for _, f := range StepFields() {
 		known[f] = true
 	}
 	sel := map[string]bool{"block": true}
@@ -702,14 +708,14 @@ func selectFields(fields []string) (map[string]bool, error) {
 			continue
 		}
 		if !known[f] {
-			return nil, badinput.New("", "", "--fields", "unknown field %q (known: %s)", f, strings.Join(StepFields, ", "))
+			return nil, badinput.New("", "", "--fields", "unknown field %q (known: %s)", f, strings.Join(StepFields(), ", "))
 		}
 		sel[f] = true
 	}
 	return sel, nil
 }
 
-// MarshalLine encodes one epoch line with the fields in StepFields order;
+// MarshalLine encodes one epoch line with the fields in StepFields() order;
 // sel (nil = all) limits the fields.
 func MarshalLine(l EpochLine, sel map[string]bool) ([]byte, error) {
 	var buf bytes.Buffer
