@@ -7,9 +7,12 @@ package replay
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -73,9 +76,69 @@ func toJSON(name string, data []byte) ([]byte, error) {
 	if err := yaml.Unmarshal(data, &v); err != nil {
 		return nil, badinput.New(name, "", "", "invalid YAML: %v", err)
 	}
+	if loc, field, ok := nonFinite(v, nil); ok {
+		return nil, badinput.New(name, loc, field, "must be a finite number (NaN and infinities are not allowed)")
+	}
 	out, err := json.Marshal(v)
 	if err != nil {
 		return nil, badinput.New(name, "", "", "YAML cannot be expressed as JSON: %v", err)
 	}
 	return out, nil
+}
+
+// nonFinite finds the first NaN or infinite number in a decoded YAML value
+// and names it like the replay errors do: "step 3" / "epoch 2" plus the
+// field path inside it, or the path from the top.
+func nonFinite(v any, path []any) (loc, field string, ok bool) {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			loc, field := describePath(path)
+			return loc, field, true
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if loc, field, ok := nonFinite(x[k], append(path, k)); ok {
+				return loc, field, true
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if loc, field, ok := nonFinite(e, append(path, i)); ok {
+				return loc, field, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+func describePath(path []any) (loc, field string) {
+	if len(path) >= 2 {
+		if i, isIdx := path[1].(int); isIdx {
+			switch path[0] {
+			case "steps":
+				loc, path = fmt.Sprintf("step %d", i), path[2:]
+			case "epochs":
+				loc, path = fmt.Sprintf("epoch %d", i), path[2:]
+			}
+		}
+	}
+	var b strings.Builder
+	for _, p := range path {
+		switch x := p.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", x)
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(x)
+		}
+	}
+	return loc, b.String()
 }

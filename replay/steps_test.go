@@ -48,7 +48,9 @@ func TestBadInputNamesFileStepAndField(t *testing.T) {
 		{"float engine unavailable", `{"engine": "float", "steps": []}`, "", "engine", "not available"},
 		{"missing steps", `{"name": "x", "hyperparameters": {}}`, "", "steps", "missing"},
 		{"not an object", `[1, 2]`, "", "", "JSON object"},
-		{"NaN in YAML", "steps:\n  - block: .nan\n    epoch: {}\n", "", "", "JSON"},
+		{"NaN in YAML", "steps:\n  - block: .nan\n    epoch: {}\n", "step 0", "block", "finite"},
+		{"Inf in YAML", "steps:\n  - block: 1\n    set_stake: {uid: 0, stake: .inf}\n", "step 0", "set_stake.stake", "finite"},
+		{"NaN in YAML hyperparameters", "hyperparameters: {kappa: .nan}\nsteps: []\n", "", "hyperparameters.kappa", "finite"},
 		{"inf stake", withSteps(`{"block": 1, "set_stake": {"uid": 0, "stake": 1e999}}`), "step 0", "set_stake.stake", ""},
 	}
 	for _, c := range cases {
