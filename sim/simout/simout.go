@@ -272,7 +272,7 @@ type WriteOptions struct {
 	NoCharts bool
 }
 
-// WriteAll writes a result under dir: dir/summary.json and, per variant,
+// WriteAll writes a result under dir: dir/summary.json, dir/index.html and, per variant,
 // dir/<variant>/series.csv and dir/<variant>/<chart>.png and .svg. Every file
 // is written atomically. It returns the paths written.
 func WriteAll(ctx context.Context, dir string, res *sim.Result, opts WriteOptions) ([]string, error) {
@@ -315,5 +315,10 @@ func WriteAll(ctx context.Context, dir string, res *sim.Result, opts WriteOption
 	if err := atomicfile.WriteFile(p, append(data, '\n')); err != nil {
 		return written, fmt.Errorf("write %s: %w", p, err)
 	}
-	return append(written, p), nil
+	written = append(written, p)
+	idx := filepath.Join(dir, "index.html")
+	if err := atomicfile.Write(idx, func(w io.Writer) error { return WriteIndex(w, sum, !opts.NoCharts) }); err != nil {
+		return written, fmt.Errorf("write %s: %w", idx, err)
+	}
+	return append(written, idx), nil
 }

@@ -132,8 +132,8 @@ func TestWriteAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// csv + 5 charts x 2 formats + summary.json.
-	if len(written) != 11+1 {
+	// csv + 5 charts x 2 formats + summary.json + index.html.
+	if len(written) != 11+2 {
 		t.Fatalf("wrote %d files: %v", len(written), written)
 	}
 	for _, p := range written {
@@ -166,12 +166,21 @@ func TestWriteAll(t *testing.T) {
 	if got := s.Variants[0].Summary.FinalBonds[1][0]; got != 3 {
 		t.Fatalf("final bonds %v", s.Variants[0].Summary.FinalBonds)
 	}
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<h1>out</h1>", `src="yuma3-la-v2/bonds.svg"`, "<td>yuma3-la-v2</td>", "<th>a</th>"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
 }
 
 func TestWriteAllNoCharts(t *testing.T) {
 	res := run(t)
 	written, err := WriteAll(context.Background(), t.TempDir(), res, WriteOptions{NoCharts: true})
-	if err != nil || len(written) != 3 {
+	if err != nil || len(written) != 4 {
 		t.Fatalf("wrote %v, %v", written, err)
 	}
 }
