@@ -20,7 +20,6 @@ import (
 // = stake except validator 0 gets nothing, validator trust 0.5, bonds = epoch.
 type stub struct {
 	v, m, t int
-	stake   []float64
 }
 
 func (s *stub) Step(in epoch.Input) (epoch.Result, error) {
