@@ -57,7 +57,8 @@ type Step struct {
 	Register   *UIDStake
 	SetStake   *UIDStake
 	SetWeights *SetWeights
-	Commit     *SetWeights
+	Commit     *SetWeights // timelocked, or a hash commit when Hash is set
+	Reveal     *SetWeights // reveal of a hash commit
 	ResetBonds *int
 	Epoch      *uint64 // emission in rao
 }
@@ -68,10 +69,11 @@ type UIDStake struct {
 	Stake uint64
 }
 
-// SetWeights is the body of set_weights and commit.
+// SetWeights is the body of set_weights, commit and reveal.
 type SetWeights struct {
 	UID int
 	WeightsSpec
+	Hash bool // commit only: a hash commit revealed by an explicit reveal step
 }
 
 // EpochLine is one output line of a step replay.
@@ -216,16 +218,25 @@ func (p *parser) weights(field string, raw json.RawMessage, withUID bool) (*SetW
 	if withUID {
 		allowed = []string{"uid", "uids", "values"}
 	}
-	m, err := p.object(field, raw, allowed...)
+	keys := allowed
+	if field == "commit" {
+		keys = append(keys, "hash")
+	}
+	m, err := p.object(field, raw, keys...)
 	if err != nil {
 		return nil, err
+	}
+	sw := &SetWeights{}
+	if r, ok := m["hash"]; ok {
+		if sw.Hash, err = p.boolVal(join(field, "hash"), r); err != nil {
+			return nil, err
+		}
 	}
 	for _, k := range allowed {
 		if _, ok := m[k]; !ok {
 			return nil, p.bad(join(field, k), "missing")
 		}
 	}
-	sw := &SetWeights{}
 	if withUID {
 		u, err := p.intVal(join(field, "uid"), m["uid"], 0, 65535)
 		if err != nil {
@@ -461,7 +472,7 @@ func (p *parser) neurons(raw json.RawMessage) ([]NeuronSpec, error) {
 
 // stepActions returns the action keys a step may have.
 func stepActions() []string {
-	return []string{"register", "set_stake", "set_weights", "commit", "reset_bonds", "epoch"}
+	return []string{"register", "set_stake", "set_weights", "commit", "reveal", "reset_bonds", "epoch"}
 }
 
 func (p *parser) step(raw json.RawMessage, s *Step) error {
@@ -514,14 +525,17 @@ func (p *parser) step(raw json.RawMessage, s *Step) error {
 		} else {
 			s.SetStake = us
 		}
-	case "set_weights", "commit":
+	case "set_weights", "commit", "reveal":
 		sw, err := p.weights(a, r, true)
 		if err != nil {
 			return err
 		}
-		if a == "commit" {
+		switch a {
+		case "commit":
 			s.Commit = sw
-		} else {
+		case "reveal":
+			s.Reveal = sw
+		default:
 			s.SetWeights = sw
 		}
 	case "reset_bonds":
@@ -615,7 +629,14 @@ func RunSteps(ctx context.Context, name string, f *StepFile, eng subnet.Engine, 
 			err = st.SetWeights(s.Block, s.SetWeights.UID, s.SetWeights.UIDs, s.SetWeights.Values)
 		case s.Commit != nil:
 			action = "commit"
-			err = st.Commit(s.Block, s.Commit.UID, s.Commit.UIDs, s.Commit.Values)
+			if s.Commit.Hash {
+				err = st.CommitHash(s.Block, s.Commit.UID, s.Commit.UIDs, s.Commit.Values)
+			} else {
+				err = st.Commit(s.Block, s.Commit.UID, s.Commit.UIDs, s.Commit.Values)
+			}
+		case s.Reveal != nil:
+			action = "reveal"
+			err = st.Reveal(s.Block, s.Reveal.UID, s.Reveal.UIDs, s.Reveal.Values)
 		case s.ResetBonds != nil:
 			action = "reset_bonds"
 			err = st.ResetBonds(s.Block, *s.ResetBonds)

@@ -173,3 +173,25 @@ func TestYAMLEqualsJSON(t *testing.T) {
 		t.Fatalf("YAML and JSON replays differ:\n%s\n%s", a.String(), b.String())
 	}
 }
+
+func TestHashCommitRevealWindow(t *testing.T) {
+	head := `{"yuma": "yuma2", "hyperparameters": {"commit_reveal": true, "commit_reveal_period": 1},
+ "neurons": [{"uid": 0, "stake": 10, "validator_permit": true}, {"uid": 1}], "steps": [
+ {"block": 1, "commit": {"uid": 0, "uids": [1], "values": [5], "hash": true}}, `
+	cases := []struct{ name, steps, loc, reason string }{
+		{"too early", `{"block": 2, "reveal": {"uid": 0, "uids": [1], "values": [5]}}]}`, "step 1", "too early"},
+		{"expired", `{"block": 2, "epoch": {}}, {"block": 3, "epoch": {}}, {"block": 4, "reveal": {"uid": 0, "uids": [1], "values": [5]}}]}`, "step 3", "no pending hash commit"},
+		{"wrong vector", `{"block": 2, "epoch": {}}, {"block": 3, "reveal": {"uid": 0, "uids": [1], "values": [6]}}]}`, "step 2", "no pending hash commit"},
+	}
+	for _, c := range cases {
+		err := Run(context.Background(), "x.json", []byte(head+c.steps), Options{}, &bytes.Buffer{})
+		var be *badinput.Error
+		if !errors.As(err, &be) || be.Location != c.loc || be.Field != "reveal" || !strings.Contains(be.Reason, c.reason) {
+			t.Errorf("%s: got %v", c.name, err)
+		}
+	}
+	ok := head + `{"block": 2, "epoch": {}}, {"block": 3, "reveal": {"uid": 0, "uids": [1], "values": [5]}}]}`
+	if err := Run(context.Background(), "x.json", []byte(ok), Options{}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("reveal in its window: %v", err)
+	}
+}

@@ -191,6 +191,63 @@ func roundToU16(raw int64) uint16 {
 // plus commit_reveal_period, just before that epoch runs (the chain's
 // timelocked commits).
 func (s *State) Commit(block uint64, uid int, uids []int, values []int) error {
+	return s.commit(block, uid, uids, values, false)
+}
+
+// CommitHash records a hash commit (the chain's commit_weights, v2): like
+// Commit, but the weights only apply when Reveal is called with the same
+// vector while the epoch index equals the commit's epoch plus
+// commit_reveal_period; unrevealed commits expire after that.
+func (s *State) CommitHash(block uint64, uid int, uids []int, values []int) error {
+	return s.commit(block, uid, uids, values, true)
+}
+
+// Reveal reveals a hash commit of uid: the commit with these exact uids and
+// values (the chain matches the hash) must be pending and due in the current
+// epoch. It and any older commits of uid are removed, and the weights are set
+// with the set_weights rules (LastUpdate stays the commit block).
+func (s *State) Reveal(block uint64, uid int, uids []int, values []int) error {
+	if err := s.advance(block); err != nil {
+		return err
+	}
+	if err := s.checkUID("uid", uid); err != nil {
+		return err
+	}
+	nr := &s.Neurons[uid]
+	for k, cm := range nr.Commits {
+		if !cm.Hash || !sameVector(cm, uids, values) {
+			continue
+		}
+		due := cm.Epoch + s.Hyper.CommitRevealPeriod
+		if s.EpochIndex < due {
+			return bad("reveal", "too early: the commit of block %d is revealable in epoch %d, the current epoch is %d", cm.Block, due, s.EpochIndex)
+		}
+		if err := s.checkWeights(uid, uids, values); err != nil {
+			return err
+		}
+		if !s.mayWeigh(uid, uids) {
+			return bad("uid", "uid %d has no validator permit (only a self-weight is allowed without one)", uid)
+		}
+		nr.Commits = append(nr.Commits[:0:0], nr.Commits[k+1:]...)
+		nr.Weights = storeWeights(uids, values)
+		return nil
+	}
+	return bad("reveal", "no pending hash commit of uid %d matches these uids and values", uid)
+}
+
+func sameVector(cm Commit, uids, values []int) bool {
+	if len(cm.UIDs) != len(uids) || len(cm.Values) != len(values) {
+		return false
+	}
+	for k := range uids {
+		if int(cm.UIDs[k]) != uids[k] || int(cm.Values[k]) != values[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *State) commit(block uint64, uid int, uids []int, values []int, hash bool) error {
 	if err := s.advance(block); err != nil {
 		return err
 	}
@@ -204,7 +261,7 @@ func (s *State) Commit(block uint64, uid int, uids []int, values []int) error {
 	if len(nr.Commits) >= MaxPendingCommits {
 		return bad("commit", "uid %d already has %d pending commits (the chain's limit)", uid, MaxPendingCommits)
 	}
-	cm := Commit{Block: block, Epoch: s.EpochIndex, UIDs: make([]uint16, len(uids)), Values: make([]uint16, len(values))}
+	cm := Commit{Block: block, Epoch: s.EpochIndex, Hash: hash, UIDs: make([]uint16, len(uids)), Values: make([]uint16, len(values))}
 	for k := range uids {
 		cm.UIDs[k] = uint16(uids[k])
 		cm.Values[k] = uint16(values[k])
@@ -239,8 +296,9 @@ func (s *State) ResetBonds(block uint64, uid int) error {
 	return nil
 }
 
-// revealDue reveals the commits whose reveal epoch is the epoch about to run
-// (lookahead index EpochIndex+1) and drops expired ones. A revealed commit
+// revealDue reveals the timelocked commits whose reveal epoch is the epoch
+// about to run (lookahead index EpochIndex+1) and drops expired ones (hash
+// commits expire once their reveal epoch has passed). A revealed commit
 // whose weights the chain would refuse (no permit any more, uid deregistered
 // in between) is dropped silently, as the chain drops failed timelocked reveals.
 func (s *State) revealDue() {
@@ -254,6 +312,8 @@ func (s *State) revealDue() {
 		for _, cm := range nr.Commits {
 			due := cm.Epoch + s.Hyper.CommitRevealPeriod
 			switch {
+			case cm.Hash && due >= look:
+				keep = append(keep, cm) // waits for an explicit Reveal
 			case due == look:
 				uids := make([]int, len(cm.UIDs))
 				vals := make([]int, len(cm.Values))

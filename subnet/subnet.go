@@ -127,8 +127,12 @@ type BondEntry struct {
 
 // Commit is one pending commit-reveal weight commit.
 type Commit struct {
-	Block  uint64 // block of the commit (becomes LastUpdate)
-	Epoch  uint64 // epoch index the commit was made in
+	Block uint64 // block of the commit (becomes LastUpdate)
+	Epoch uint64 // epoch index the commit was made in
+	// Hash marks a hash commit (commit_weights, v2) that waits for an
+	// explicit Reveal; otherwise it is a timelocked commit revealed
+	// automatically before its reveal epoch runs.
+	Hash   bool
 	UIDs   []uint16
 	Values []uint16
 }

@@ -243,6 +243,19 @@ case("commit_reveal_column_mask", "chain-epoch.md section 9 rules (reveal period
       chk(2, "consensus", [0, 65535, 0]), chk(3, "consensus", [0, 0, 65535]),
       chk(3, "validator_trust", [65535, 0, 0])])
 
+# Hash commits (commit_weights v2): manual reveal in epoch commit + period,
+# weights consumed by the following epoch.
+hc = {"uid": 0, "uids": [1, 2], "values": [M, 0]}
+case("commit_reveal_hash", "chain-epoch.md section 9 rules (hash commits: reveal window, LastUpdate = commit block)",
+     {"name": "commit_reveal_hash", "yuma": "yuma2",
+      "hyperparameters": {"tempo": 360, "commit_reveal": True, "commit_reveal_period": 1},
+      "neurons": [{"uid": 0, "stake": 100, "registered_at": 0, "validator_permit": True},
+                  {"uid": 1, "stake": 0, "registered_at": 0}, {"uid": 2, "stake": 0, "registered_at": 0}],
+      "steps": [{"block": 10, "commit": dict(hc, hash=True)}, ep(11), {"block": 12, "reveal": hc}, ep(13),
+                {"block": 14, "commit": {"uid": 0, "uids": [1, 2], "values": [0, M], "hash": True}}, ep(15), ep(16)]},
+     [chk(0, "consensus", [0, 0, 0]), chk(1, "consensus", [0, 65535, 0]),
+      chk(2, "consensus", [0, 65535, 0]), chk(3, "consensus", [0, 65535, 0])])
+
 for name, (replay, expect) in cases.items():
     with open(name + ".json", "w") as f:
         json.dump(replay, f, indent=1)
