@@ -134,6 +134,7 @@ func FuzzReplaySteps(f *testing.F) {
 	f.Add([]byte(withSteps(`{"block": 1, "set_weights": {"uid": 0, "uids": [1, 0], "values": [5, 0]}}, {"block": 2, "epoch": {"emission": 7}}`)))
 	f.Add([]byte(withSteps(`{"block": 1, "register": {"uid": 2, "stake": 3}}, {"block": 1, "set_stake": {"uid": 2, "stake": 9}}, {"block": 3, "epoch": {}}`)))
 	f.Add([]byte(`{"yuma": "yuma3", "liquid_alpha": "v2", "hyperparameters": {"commit_reveal": true, "bonds_reset": true}, "neurons": [{"uid": 0, "stake": 5, "validator_permit": true}, {"uid": 1}], "steps": [{"block": 1, "commit": {"uid": 0, "uids": [1], "values": [3]}}, {"block": 2, "epoch": {}}, {"block": 3, "epoch": {}}, {"block": 3, "reset_bonds": {"uid": 1}}]}`))
+	f.Add([]byte(`{"hyperparameters": {"commit_reveal": true}, "neurons": [{"uid": 0, "stake": 5, "validator_permit": true}, {"uid": 1}], "steps": [{"block": 1, "commit": {"uid": 0, "uids": [1], "values": [3], "hash": true}}, {"block": 2, "epoch": {}}, {"block": 2, "reveal": {"uid": 0, "uids": [1], "values": [3]}}, {"block": 3, "epoch": {}}]}`))
 	f.Add([]byte("steps:\n  - block: 1\n    epoch: {}\n"))
 	f.Add([]byte(`{"steps": [{"block": -1}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
