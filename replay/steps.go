@@ -403,6 +403,9 @@ func (p *parser) neurons(raw json.RawMessage) ([]NeuronSpec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(a) > subnet.MaxNeurons {
+		return nil, p.bad("neurons", "%d neurons is more than the %d a replay supports", len(a), subnet.MaxNeurons)
+	}
 	out := make([]NeuronSpec, len(a))
 	for k, r := range a {
 		f := fmt.Sprintf("neurons[%d]", k)

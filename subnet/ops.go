@@ -9,6 +9,11 @@ import (
 // MaxPendingCommits is the chain's limit of non-expired commits per hotkey.
 const MaxPendingCommits = 10
 
+// MaxNeurons is the most uids the state machine registers. Epoch outputs
+// include dense n x n bond matrices, so this bounds their memory (about
+// 130 MB each at the limit).
+const MaxNeurons = 4096
+
 // Errors returned by the operations are *badinput.Error values with Field
 // set and File/Location empty; callers (the replay runner) fill those in.
 
@@ -39,6 +44,8 @@ func (s *State) Register(block uint64, uid int, stake uint64) error {
 		return bad("uid", "%d is out of range [0, 65535]", uid)
 	case uid > len(s.Neurons):
 		return bad("uid", "%d would leave a gap: the next free uid is %d", uid, len(s.Neurons))
+	case uid >= MaxNeurons:
+		return bad("uid", "%d is beyond the %d uids a replay supports", uid, MaxNeurons)
 	}
 	nr := Neuron{Stake: stake, RegisteredAt: block, LastUpdate: block}
 	if uid == len(s.Neurons) {

@@ -54,6 +54,7 @@ func TestOpsRejectBadInput(t *testing.T) {
 		{"reset off", st.ResetBonds(3, 0), "reset_bonds"},
 		{"commit off", st.Commit(3, 0, []int{1}, []int{1}), "commit"},
 		{"stake unknown", st.SetStake(3, 9, 5), "uid"},
+		{"beyond max", (&State{Neurons: make([]Neuron, MaxNeurons)}).Register(0, MaxNeurons, 1), "uid"},
 	}
 	for _, c := range cases {
 		e, ok := c.err.(*badinput.Error)
