@@ -1,0 +1,88 @@
+package epoch
+
+// consensus fills e.c with the stake-weighted κ-quantile of each column:
+//
+//	C_j = max{ x ∈ {W_ij : s_i > 0} : Σ_{i: W_ij ≥ x} s_i ≥ κ }
+//
+// which is what the chain's iterative weighted median returns
+// (chain-epoch.md section 4 step 6) and what yuma-simulation's sort-and-cumsum
+// returns. When no value qualifies (κ above the total stake) the chain returns
+// the smallest score; an empty validator set gives 0. Each column is solved by
+// selection in expected O(V), not by sorting.
+func (e *Engine) consensus(kappa float64) {
+	v, m := e.v, e.m
+	for j := 0; j < m; j++ {
+		n := 0
+		total := 0.0
+		for i := 0; i < v; i++ {
+			if s := e.s[i]; s > 0 {
+				e.scores[n] = e.w[i*m+j]
+				e.stakes[n] = s
+				total += s
+				n++
+			}
+		}
+		e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
+	}
+}
+
+// weightedUpperQuantile returns max{x ∈ scores : Σ_{score ≥ x} stake ≥ kappa}
+// or, when none qualifies, the smallest score (0 for no scores). It reorders
+// scores and stakes in place (quickselect with three-way partitioning).
+func weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float64 {
+	if len(scores) == 0 {
+		return 0
+	}
+	if total < kappa {
+		lo := scores[0]
+		for _, x := range scores[1:] {
+			lo = min(lo, x)
+		}
+		return lo
+	}
+	need := kappa
+	for len(scores) > 1 {
+		p := medianOfThree(scores[0], scores[len(scores)/2], scores[len(scores)-1])
+		// Partition into [> p | == p | < p].
+		gt, lt := 0, len(scores)
+		sumGT, sumEQ := 0.0, 0.0
+		for k := 0; k < lt; {
+			x := scores[k]
+			switch {
+			case x > p:
+				scores[k], scores[gt] = scores[gt], scores[k]
+				stakes[k], stakes[gt] = stakes[gt], stakes[k]
+				sumGT += stakes[gt]
+				gt++
+				k++
+			case x < p:
+				lt--
+				scores[k], scores[lt] = scores[lt], scores[k]
+				stakes[k], stakes[lt] = stakes[lt], stakes[k]
+			default:
+				sumEQ += stakes[k]
+				k++
+			}
+		}
+		switch {
+		case gt > 0 && sumGT >= need:
+			scores, stakes = scores[:gt], stakes[:gt]
+		case sumGT+sumEQ >= need || lt == len(scores):
+			return p
+		default:
+			need -= sumGT + sumEQ
+			scores, stakes = scores[lt:], stakes[lt:]
+		}
+	}
+	return scores[0]
+}
+
+func medianOfThree(a, b, c float64) float64 {
+	if a > b {
+		a, b = b, a
+	}
+	if b > c {
+		b = c
+	}
+	return max(a, b)
+}

@@ -1,0 +1,364 @@
+package epoch
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// DefaultParams returns the chain's defaults as floats: κ 0.5, bonds penalty 1,
+// bonds moving average 0.9 (EMA rate 0.1), liquid-alpha bounds 0.7 / 0.9,
+// steepness 10, effective weights and current consensus for liquid alpha v2,
+// and the yuma-simulation defaults 0.1 for yuma2c's decay and capacity rates.
+func DefaultParams() Params {
+	return Params{
+		Kappa:                       0.5,
+		BondsPenalty:                1,
+		BondsMovingAverage:          0.9,
+		AlphaLow:                    0.7,
+		AlphaHigh:                   0.9,
+		AlphaSigmoidSteepness:       10,
+		LiquidAlphaEffectiveWeights: true,
+		LiquidAlphaConsensus:        ConsensusCurrent,
+		DecayRate:                   0.1,
+		CapacityAlpha:               0.1,
+	}
+}
+
+// Engine runs epochs of one variant on a fixed validators x miners shape. It
+// is not safe for concurrent use; Clone it to branch a trajectory.
+type Engine struct {
+	cfg  Config
+	v, m int
+	yuma Yuma
+	la   LiquidAlpha
+
+	step     int       // epochs run so far
+	bonds    []float64 // V x M, carried between epochs
+	hasBonds bool      // false before the first epoch
+	prevW    []float64 // V x M row-normalised weights of the previous epoch
+	prevC    []float64 // M consensus of the previous epoch
+	hasPrev  bool
+
+	// per-epoch buffers
+	s, w, wc, wb, c, r, inc, vt, div []float64
+	alpha                            []float64 // V x M per-entry EMA rate
+	delta                            []float64 // V x M scratch (instant bonds, normalised bonds)
+	colSum                           []float64 // M
+	scores, stakes                   []float64 // V, for the weighted quantile
+	quant                            []float64 // M, for liquid alpha v1 quantiles
+	laC                              []float64 // M, consensus fed to liquid alpha v2
+	warnings                         []string
+}
+
+// New returns an Engine for cfg on a validators x miners subnet.
+func New(cfg Config, validators, miners int) (*Engine, error) {
+	if validators <= 0 || miners <= 0 {
+		return nil, fmt.Errorf("epoch: need at least one validator and one miner, got %d x %d", validators, miners)
+	}
+	if cfg.Compat == "" {
+		cfg.Compat = CompatChain
+	}
+	if cfg.LiquidAlpha == "" {
+		cfg.LiquidAlpha = LiquidAlphaOff
+	}
+	if cfg.Params.LiquidAlphaConsensus == "" {
+		cfg.Params.LiquidAlphaConsensus = ConsensusCurrent
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	y, err := yumaFor(cfg.Yuma)
+	if err != nil {
+		return nil, err
+	}
+	la, err := liquidAlphaFor(cfg.LiquidAlpha)
+	if err != nil {
+		return nil, err
+	}
+	n := validators * miners
+	e := &Engine{
+		cfg: cfg, v: validators, m: miners, yuma: y, la: la,
+		bonds: make([]float64, n), prevW: make([]float64, n), prevC: make([]float64, miners),
+		s: make([]float64, validators), w: make([]float64, n), wc: make([]float64, n), wb: make([]float64, n),
+		c: make([]float64, miners), r: make([]float64, miners), inc: make([]float64, miners),
+		vt: make([]float64, validators), div: make([]float64, validators),
+		alpha: make([]float64, n), delta: make([]float64, n), colSum: make([]float64, miners),
+		scores: make([]float64, validators), stakes: make([]float64, validators),
+		quant: make([]float64, miners), laC: make([]float64, miners),
+	}
+	return e, nil
+}
+
+// Validate checks that the configuration names known variants and that its
+// parameters are finite and in range.
+func (c Config) Validate() error {
+	switch c.Compat {
+	case CompatChain, CompatYumaSimulation, CompatNotebook:
+	default:
+		return fmt.Errorf("epoch: unknown compat %q (want chain, yuma-simulation or notebook)", c.Compat)
+	}
+	switch c.Params.LiquidAlphaConsensus {
+	case ConsensusCurrent, ConsensusPrevious, ConsensusMixed:
+	default:
+		return fmt.Errorf("epoch: unknown liquid-alpha consensus %q (want current, previous or mixed)", c.Params.LiquidAlphaConsensus)
+	}
+	p := c.Params
+	checks := []struct {
+		name   string
+		v      float64
+		lo, hi float64
+	}{
+		{"kappa", p.Kappa, 0, 1},
+		{"bonds_penalty", p.BondsPenalty, 0, 1},
+		{"bonds_moving_average", p.BondsMovingAverage, 0, 1},
+		{"alpha_low", p.AlphaLow, 0, 1},
+		{"alpha_high", p.AlphaHigh, 0, 1},
+		{"decay_rate", p.DecayRate, 0, 1},
+		{"capacity_alpha", p.CapacityAlpha, 0, 1},
+		{"alpha_sigmoid_steepness", p.AlphaSigmoidSteepness, -1e6, 1e6},
+	}
+	for _, ck := range checks {
+		if math.IsNaN(ck.v) || ck.v < ck.lo || ck.v > ck.hi {
+			return fmt.Errorf("epoch: %s = %v is outside [%g, %g]", ck.name, ck.v, ck.lo, ck.hi)
+		}
+	}
+	if c.LiquidAlpha != LiquidAlphaOff && p.AlphaLow > p.AlphaHigh {
+		return fmt.Errorf("epoch: alpha_low %v is above alpha_high %v", p.AlphaLow, p.AlphaHigh)
+	}
+	return nil
+}
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Shape returns the number of validators and miners.
+func (e *Engine) Shape() (validators, miners int) { return e.v, e.m }
+
+// Epochs returns the number of epochs run so far.
+func (e *Engine) Epochs() int { return e.step }
+
+// Warnings returns notes about degenerate epochs met so far (for example an
+// all-zero consensus under CompatYumaSimulation, where the Python simulator's
+// result is undefined).
+func (e *Engine) Warnings() []string { return append([]string(nil), e.warnings...) }
+
+// Bonds returns the current bond matrix (validators x miners, row-major). The
+// slice belongs to the engine.
+func (e *Engine) Bonds() []float64 { return e.bonds }
+
+// SetBonds replaces the bond matrix (for example to start from a snapshot).
+func (e *Engine) SetBonds(b []float64) error {
+	if len(b) != len(e.bonds) {
+		return fmt.Errorf("epoch: bonds have %d entries, want %d", len(b), len(e.bonds))
+	}
+	copy(e.bonds, b)
+	e.hasBonds = true
+	return nil
+}
+
+// Reset forgets all state carried between epochs.
+func (e *Engine) Reset() {
+	clear(e.bonds)
+	clear(e.prevW)
+	clear(e.prevC)
+	e.hasBonds, e.hasPrev, e.step = false, false, 0
+	e.warnings = nil
+}
+
+// Clone returns an independent copy of the engine, state included.
+func (e *Engine) Clone() *Engine {
+	c := *e
+	cp := func(x []float64) []float64 { return append([]float64(nil), x...) }
+	c.bonds, c.prevW, c.prevC = cp(e.bonds), cp(e.prevW), cp(e.prevC)
+	c.s, c.w, c.wc, c.wb = cp(e.s), cp(e.w), cp(e.wc), cp(e.wb)
+	c.c, c.r, c.inc, c.vt, c.div = cp(e.c), cp(e.r), cp(e.inc), cp(e.vt), cp(e.div)
+	c.alpha, c.delta, c.colSum, c.scores, c.stakes = cp(e.alpha), cp(e.delta), cp(e.colSum), cp(e.scores), cp(e.stakes)
+	c.quant, c.laC = cp(e.quant), cp(e.laC)
+	c.warnings = append([]string(nil), e.warnings...)
+	return &c
+}
+
+// errInput marks invalid epoch input.
+var errInput = errors.New("invalid epoch input")
+
+// InputError describes invalid epoch input: which field and why.
+type InputError struct {
+	Field  string
+	Reason string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Reason }
+
+// Unwrap lets errors.Is(err, ErrInput) recognise input errors.
+func (e *InputError) Unwrap() error { return errInput }
+
+// IsInputError reports whether err is an *InputError.
+func IsInputError(err error) bool { return errors.Is(err, errInput) }
+
+func (e *Engine) checkInput(in Input) error {
+	if len(in.Stake) != e.v {
+		return &InputError{"stake", fmt.Sprintf("has %d values, want %d (one per validator)", len(in.Stake), e.v)}
+	}
+	if len(in.Weights) != e.v*e.m {
+		return &InputError{"weights", fmt.Sprintf("has %d values, want %d x %d", len(in.Weights), e.v, e.m)}
+	}
+	for i, x := range in.Stake {
+		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return &InputError{fmt.Sprintf("stake[%d]", i), fmt.Sprintf("%v is not a finite non-negative number", x)}
+		}
+	}
+	for k, x := range in.Weights {
+		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return &InputError{fmt.Sprintf("weights[%d][%d]", k/e.m, k%e.m), fmt.Sprintf("%v is not a finite non-negative number", x)}
+		}
+	}
+	for _, j := range in.ResetBonds {
+		if j < 0 || j >= e.m {
+			return &InputError{"reset_bonds", fmt.Sprintf("miner %d is outside [0, %d)", j, e.m)}
+		}
+	}
+	return nil
+}
+
+// Step runs one epoch. The Result's slices belong to the engine and are
+// overwritten by the next Step.
+func (e *Engine) Step(in Input) (Result, error) {
+	if err := e.checkInput(in); err != nil {
+		return Result{}, err
+	}
+	v, m := e.v, e.m
+	compat := e.cfg.Compat
+	p := &e.cfg.Params
+
+	for _, j := range in.ResetBonds {
+		for i := 0; i < v; i++ {
+			e.bonds[i*m+j] = 0
+		}
+	}
+
+	normalizeInto(e.s, in.Stake, 0)
+	rowEps := 0.0
+	if compat == CompatYumaSimulation {
+		rowEps = 1e-6
+	}
+	for i := 0; i < v; i++ {
+		normalizeInto(e.w[i*m:(i+1)*m], in.Weights[i*m:(i+1)*m], rowEps)
+	}
+
+	e.consensus(p.Kappa)
+	if compat != CompatChain {
+		e.quantizeConsensus()
+	}
+
+	// Weights that clipping, ranks and bond inputs read: yuma2b uses the
+	// previous epoch's weights (the current ones at the first epoch).
+	wUse := e.w
+	if e.cfg.Yuma == Yuma2b && e.hasPrev {
+		wUse = e.prevW
+	}
+	beta := p.BondsPenalty
+	for i := 0; i < v; i++ {
+		vt := 0.0
+		row := i * m
+		for j := 0; j < m; j++ {
+			x := wUse[row+j]
+			cl := min(x, e.c[j])
+			e.wc[row+j] = cl
+			e.wb[row+j] = (1-beta)*x + beta*cl
+			vt += cl
+		}
+		e.vt[i] = vt
+	}
+	clear(e.r)
+	for i := 0; i < v; i++ {
+		si := e.s[i]
+		if si == 0 {
+			continue
+		}
+		row := e.wc[i*m : (i+1)*m]
+		for j, x := range row {
+			e.r[j] += si * x
+		}
+	}
+	if p.WinnerTakesAll {
+		winnerTakesAll(e.inc, e.r)
+	} else {
+		normalizeInto(e.inc, e.r, 0)
+	}
+
+	e.la.rates(e)
+	e.yuma.bondsAndDividends(e)
+	divEps := 0.0
+	if compat == CompatYumaSimulation {
+		divEps = 1e-6
+	}
+	normalizeInto(e.div, e.div, divEps)
+
+	copy(e.prevW, e.w)
+	copy(e.prevC, e.c)
+	e.hasPrev = true
+	e.hasBonds = true
+	e.step++
+	return Result{Consensus: e.c, Incentive: e.inc, Dividends: e.div, ValidatorTrust: e.vt, Bonds: e.bonds}, nil
+}
+
+// normalizeInto writes x / (Σx + eps) into dst; when Σx + eps is 0, dst is
+// zeroed. dst and x may alias.
+func normalizeInto(dst, x []float64, eps float64) {
+	sum := 0.0
+	for _, v := range x {
+		sum += v
+	}
+	d := sum + eps
+	if d == 0 {
+		clear(dst)
+		return
+	}
+	for k, v := range x {
+		dst[k] = v / d
+	}
+}
+
+// winnerTakesAll gives each of the k miners with the largest rank 1/k.
+func winnerTakesAll(inc, r []float64) {
+	best := math.Inf(-1)
+	for _, x := range r {
+		best = max(best, x)
+	}
+	if best <= 0 {
+		clear(inc)
+		return
+	}
+	k := 0
+	for _, x := range r {
+		if x == best {
+			k++
+		}
+	}
+	for j, x := range r {
+		if x == best {
+			inc[j] = 1 / float64(k)
+		} else {
+			inc[j] = 0
+		}
+	}
+}
+
+// quantizeConsensus normalises the consensus to sum 1 and truncates it to u16
+// steps, as the Python simulators do.
+func (e *Engine) quantizeConsensus() {
+	sum := 0.0
+	for _, x := range e.c {
+		sum += x
+	}
+	if sum == 0 {
+		if e.cfg.Compat == CompatYumaSimulation {
+			e.warnings = append(e.warnings, fmt.Sprintf("epoch %d: every consensus value is 0; the Python simulator's result is undefined here (NaN cast to int), yuma keeps 0", e.step))
+		}
+		return
+	}
+	for j, x := range e.c {
+		e.c[j] = math.Trunc(x/sum*65535) / 65535
+	}
+}

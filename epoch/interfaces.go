@@ -1,0 +1,109 @@
+package epoch
+
+import "fmt"
+
+// Yuma is the bonds-and-dividends step of a Yuma version. It reads the
+// engine's weights, clipped weights, bond inputs (W̃), stake, incentive and the
+// per-entry EMA rates in e.alpha, updates e.bonds and writes unnormalised
+// dividends into e.div (the engine normalises them).
+type Yuma interface {
+	bondsAndDividends(e *Engine)
+}
+
+// LiquidAlpha fills e.alpha, the per-(validator, miner) EMA rate on the new
+// bond value, for the current epoch.
+type LiquidAlpha interface {
+	rates(e *Engine)
+}
+
+func yumaFor(v YumaVersion) (Yuma, error) {
+	switch v {
+	case Yuma1:
+		return yuma1{}, nil
+	case Yuma2, "":
+		return yuma2{}, nil
+	case Yuma2a:
+		return yuma2a{}, nil
+	case Yuma2b:
+		return yuma2b{}, nil
+	case Yuma2c:
+		return yuma2c{}, nil
+	case Yuma3:
+		return yuma3{}, nil
+	}
+	return nil, fmt.Errorf("epoch: unknown yuma version %q (want yuma1, yuma2, yuma2a, yuma2b, yuma2c or yuma3)", v)
+}
+
+func liquidAlphaFor(m LiquidAlphaMode) (LiquidAlpha, error) {
+	switch m {
+	case LiquidAlphaOff, "":
+		return fixedAlpha{}, nil
+	case LiquidAlphaV1:
+		return liquidAlphaV1{}, nil
+	case LiquidAlphaV1Paper:
+		return liquidAlphaV1Paper{}, nil
+	case LiquidAlphaV2:
+		return liquidAlphaV2{}, nil
+	}
+	return nil, fmt.Errorf("epoch: unknown liquid-alpha mode %q (want off, v1, v1-paper or v2)", m)
+}
+
+// fixedAlpha is the constant EMA rate α = 1 − bonds_moving_average
+// (chain-epoch.md section 5a step 3, `compute_disabled_liquid_alpha`).
+type fixedAlpha struct{}
+
+func (fixedAlpha) rates(e *Engine) { fill(e.alpha, 1-e.cfg.Params.BondsMovingAverage) }
+
+func fill(x []float64, v float64) {
+	for k := range x {
+		x[k] = v
+	}
+}
+
+// colNormalize divides every column of the V x M matrix x by its sum plus eps
+// (columns summing to 0 stay 0).
+func (e *Engine) colNormalize(x []float64, eps float64) {
+	v, m := e.v, e.m
+	sums := e.colSum
+	clear(sums)
+	for i := 0; i < v; i++ {
+		row := x[i*m : (i+1)*m]
+		for j, b := range row {
+			sums[j] += b
+		}
+	}
+	for j := range sums {
+		if d := sums[j] + eps; d != 0 {
+			sums[j] = 1 / d
+		} else {
+			sums[j] = 0
+		}
+	}
+	for i := 0; i < v; i++ {
+		row := x[i*m : (i+1)*m]
+		for j := range row {
+			row[j] *= sums[j]
+		}
+	}
+}
+
+// normEps is the epsilon of column normalisation under the engine's compat.
+func (e *Engine) normEps() float64 {
+	if e.cfg.Compat == CompatYumaSimulation {
+		return 1e-6
+	}
+	return 0
+}
+
+// dividendsFromBonds sets D_i = Σ_j b_ij I_j.
+func (e *Engine) dividendsFromBonds(b []float64) {
+	v, m := e.v, e.m
+	for i := 0; i < v; i++ {
+		row := b[i*m : (i+1)*m]
+		d := 0.0
+		for j, x := range row {
+			d += x * e.inc[j]
+		}
+		e.div[i] = d
+	}
+}

@@ -1,0 +1,117 @@
+package epoch
+
+import (
+	"math"
+	"slices"
+)
+
+// liquidAlphaV1 is the chain's 2024 liquid alpha (chain-epoch.md section 6b,
+// on chain 2024-07 to 2025-05): one rate per miner from a logistic through the
+// consensus quartiles, weighting the NEW bond:
+//
+//	C_H = q_0.75(C), C_L = q_0.25(C)                 (type-7 quantiles over C)
+//	a = (ln(1/α_H − 1) − ln(1/α_L − 1)) / (C_L − C_H),  b = ln(1/α_L − 1) + a C_L
+//	α_j = clamp(1 / (1 + exp(b − a C_j)), α_L, α_H)
+//
+// Fallbacks as on chain: all-zero consensus, or C_H = C_L = 0, gives the
+// ordinary α = 1 − bonds_moving_average; C_H ≤ C_L otherwise (or α_L or α_H
+// zero) gives a = b = 0, hence α = clamp(½) = α_L. An exponent that overflows
+// I32F32 made the chain's exp return 0 (α = α_H); CompatChain keeps that quirk.
+type liquidAlphaV1 struct{}
+
+func (liquidAlphaV1) rates(e *Engine) {
+	if !e.liquidAlphaActive() {
+		fixedAlpha{}.rates(e)
+		return
+	}
+	p := &e.cfg.Params
+	ch, cl := e.consensusQuantile(0.75), e.consensusQuantile(0.25)
+	if !(ch > cl || ch != 0 || cl < 0) {
+		fixedAlpha{}.rates(e)
+		return
+	}
+	a, b := logisticParams(p.AlphaHigh, p.AlphaLow, ch, cl)
+	overflow := 31 * math.Ln2
+	for j, c := range e.c {
+		z := b - a*c
+		var al float64
+		if e.cfg.Compat == CompatChain && z >= overflow {
+			al = 1
+		} else {
+			al = 1 / (1 + math.Exp(z))
+		}
+		e.quant[j] = max(p.AlphaLow, min(p.AlphaHigh, al))
+	}
+	e.fillColumns(e.quant)
+}
+
+// liquidAlphaV1Paper is liquid alpha as the 2024 diagnostic notebooks and the
+// liquid-alpha paper computed it (peers-and-paper.md section 3.2 step 5): the
+// same logistic, but its clipped output is the weight on the OLD bond:
+//
+//	C_H = q_0.75(C) (q_0.99 when it equals C_L), C_L = q_0.25(C)
+//	α̃_j = 1 / (1 + exp(−a C_j + b)),   rate on the new bond = 1 − clamp(α̃_j, α_L, α_H)
+//
+// When the quartiles still coincide, the ordinary α = 1 − bonds_moving_average
+// applies (the notebooks' "LA off" rate; 0.1 in the paper's setting).
+type liquidAlphaV1Paper struct{}
+
+func (liquidAlphaV1Paper) rates(e *Engine) {
+	if e.cfg.Compat == CompatYumaSimulation && !e.hasPrev {
+		fixedAlpha{}.rates(e)
+		return
+	}
+	p := &e.cfg.Params
+	ch, cl := e.consensusQuantile(0.75), e.consensusQuantile(0.25)
+	if ch == cl {
+		ch = e.consensusQuantile(0.99)
+	}
+	if ch <= cl {
+		fixedAlpha{}.rates(e)
+		return
+	}
+	a, b := logisticParams(p.AlphaHigh, p.AlphaLow, ch, cl)
+	for j, c := range e.c {
+		al := 1 / (1 + math.Exp(-a*c+b))
+		e.quant[j] = 1 - max(p.AlphaLow, min(p.AlphaHigh, al))
+	}
+	e.fillColumns(e.quant)
+}
+
+// fillColumns sets every row of e.alpha to the per-miner rates r.
+func (e *Engine) fillColumns(r []float64) {
+	for i := 0; i < e.v; i++ {
+		copy(e.alpha[i*e.m:(i+1)*e.m], r)
+	}
+}
+
+// logisticParams returns the chain's calculate_logistic_params: (0, 0) when
+// C_H ≤ C_L or a bound is 0.
+func logisticParams(alphaHigh, alphaLow, ch, cl float64) (a, b float64) {
+	if ch <= cl || alphaLow == 0 || alphaHigh == 0 {
+		return 0, 0
+	}
+	a = (math.Log(1/alphaHigh-1) - math.Log(1/alphaLow-1)) / (cl - ch)
+	b = math.Log(1/alphaLow-1) + a*cl
+	return a, b
+}
+
+// consensusQuantile returns the type-7 (linear interpolation) q-quantile of
+// the consensus vector, using e.quant as scratch.
+func (e *Engine) consensusQuantile(q float64) float64 {
+	s := e.quant
+	copy(s, e.c)
+	slices.Sort(s)
+	return quantileSorted(s, q)
+}
+
+// quantileSorted is the Hyndman-Fan type 7 quantile of sorted data.
+func quantileSorted(s []float64, q float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	pos := q * float64(len(s)-1)
+	lo := int(math.Floor(pos))
+	hi := int(math.Ceil(pos))
+	return s[lo] + (s[hi]-s[lo])*(pos-float64(lo))
+}

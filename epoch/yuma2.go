@@ -1,0 +1,76 @@
+package epoch
+
+// yuma2 is the chain's original Yuma bonds path (chain-epoch.md section 5a;
+// yuma-simulation's "Yuma 2 (subtensor)"):
+//
+//	B_old ← column-normalise(B_old)
+//	ΔB_ij = s_i W̃_ij / Σ_k s_k W̃_kj
+//	B_ij  = α_ij ΔB_ij + (1 − α_ij) B_old_ij        (B = ΔB at the first epoch)
+//	B     ← column-normalise(B)
+//	D_i   = Σ_j B_ij I_j
+//
+// α is 1 − bonds_moving_average, or liquid alpha's per-entry rate (v1 is the
+// 2024 chain rule on this path; the chain ignores liquid alpha here since
+// 2025-05, yuma applies whichever rule is configured).
+type yuma2 struct{}
+
+func (yuma2) bondsAndDividends(e *Engine) {
+	eps := e.normEps()
+	e.instantBonds(e.delta)
+	if e.hasBonds {
+		e.colNormalize(e.bonds, eps)
+		for k, d := range e.delta {
+			a := e.alpha[k]
+			e.bonds[k] = a*d + (1-a)*e.bonds[k]
+		}
+	} else {
+		copy(e.bonds, e.delta)
+	}
+	e.colNormalize(e.bonds, eps)
+	e.dividendsFromBonds(e.bonds)
+}
+
+// yuma2a is "Yuma 2A (paper)", the EMA of the liquid-alpha paper (eq. 13)
+// without renormalising old or new bonds:
+//
+//	B_ij = α_ij ΔB_ij + (1 − α_ij) B_old_ij          (B = ΔB at the first epoch)
+//	D_i  = Σ_j B_ij I_j
+type yuma2a struct{}
+
+func (yuma2a) bondsAndDividends(e *Engine) {
+	e.instantBonds(e.delta)
+	e.emaUnnormalised()
+	e.dividendsFromBonds(e.bonds)
+}
+
+func (e *Engine) emaUnnormalised() {
+	if !e.hasBonds {
+		copy(e.bonds, e.delta)
+		return
+	}
+	for k, d := range e.delta {
+		a := e.alpha[k]
+		e.bonds[k] = a*d + (1-a)*e.bonds[k]
+	}
+}
+
+// yuma2b is "Yuma 2B (Adrian-Fish)": clipping, ranks and bonds use the
+// previous epoch's weights W_prev (the current ones at the first epoch), while
+// consensus comes from the current weights. The engine substitutes W_prev
+// before clipping; the bond step is yuma2a's EMA on
+//
+//	ΔB_ij = s_i W̃_ij / Σ_k s_k W̃_kj,   W̃ = (1 − β) W_prev + β min(W_prev, C).
+type yuma2b struct{}
+
+func (yuma2b) bondsAndDividends(e *Engine) {
+	v, m := e.v, e.m
+	for i := 0; i < v; i++ {
+		si := e.s[i]
+		for j := 0; j < m; j++ {
+			e.delta[i*m+j] = si * e.wb[i*m+j]
+		}
+	}
+	e.colNormalize(e.delta, 0) // yuma-simulation: no epsilon here, NaN → 0
+	e.emaUnnormalised()
+	e.dividendsFromBonds(e.bonds)
+}
