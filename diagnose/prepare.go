@@ -21,6 +21,7 @@ type history struct {
 	stake    [][]float64 // per epoch: stake per validator
 	weights  [][]float64 // per epoch: len(vals) x n, row-major, masked
 	active   [][]float64 // per epoch: active stake per validator (0 when masked)
+	voting   [][]bool    // per epoch: active with a non-empty masked row (an honest, working validator)
 	resets   [][]int     // per epoch: miner columns whose bonds reset (re-registration)
 	warnings []string
 	static   bool // a single snapshot repeated
@@ -125,6 +126,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 	h.weights = make([][]float64, epochs)
 	h.active = make([][]float64, epochs)
 	h.resets = make([][]int, epochs)
+	h.voting = make([][]bool, epochs)
 	for e := 0; e < epochs; e++ {
 		s := pick(e)
 		h.blocks[e] = s.Block
@@ -165,6 +167,18 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		}
 		h.weights[e] = w
 		h.active[e] = a
+		h.voting[e] = make([]bool, V)
+		for r := 0; r < V; r++ {
+			if a[r] == 0 {
+				continue
+			}
+			for _, x := range w[r*h.n : (r+1)*h.n] {
+				if x > 0 {
+					h.voting[e][r] = true
+					break
+				}
+			}
+		}
 		if e > 0 && !h.static {
 			prev := pick(e - 1)
 			if prev.BlockAtRegistration != nil && s.BlockAtRegistration != nil {

@@ -219,12 +219,12 @@ Thresholds: G &lt; 1 (nominators stop delegating to the copier) and G &lt; {{g .
 Grid: alpha_low {{.C.AlphaLow}}, alpha_high {{.C.AlphaHigh}}, reveal periods {{.C.RevealPeriods}}{{if eq .C.LiquidAlpha "v2"}}, steepness {{.C.Steepness}}{{end}}.
 {{if not .Complete}}<strong>Partial result: shard {{.Shard}}; merge the shards for the recommendation.</strong>{{end}}</p>
 <h3>Summary (Table 1 style)</h3>
-<table><thead><tr><th>subnet</th><th>blocks</th><th>validators</th><th>rp for G&lt;1 without LA</th><th>rp for G&lt;1 with LA</th><th>rp for G&lt;{{g .Take}} without LA</th><th>rp for G&lt;{{g .Take}} with LA</th><th>recommended</th></tr></thead><tbody>
-{{range .Subnets}}{{if .Rec}}<tr><td>{{.S.Name}} (netuid {{.S.Netuid}})</td><td>{{.S.FirstBlock}}&ndash;{{.S.LastBlock}}</td><td>{{len .S.Validators}}</td><td>{{rp .Rec.NoLABelowOne}}</td><td>{{rp .Rec.LABelowOne}}</td><td>{{rp .Rec.NoLABelowTake}}</td><td>{{rp .Rec.LABelowTake}}</td><td>{{pick .Rec.Best}}</td></tr>{{end}}
+<table><thead><tr><th>subnet</th><th>blocks</th><th>honest validators</th><th>rp for G&lt;1 without LA</th><th>rp for G&lt;1 with LA</th><th>rp for G&lt;{{g .Take}} without LA</th><th>rp for G&lt;{{g .Take}} with LA</th><th>recommended</th></tr></thead><tbody>
+{{range .Subnets}}{{if .Rec}}<tr><td>{{.S.Name}} (netuid {{.S.Netuid}})</td><td>{{.S.FirstBlock}}&ndash;{{.S.LastBlock}}</td><td>{{.S.Honest}}</td><td>{{rp .Rec.NoLABelowOne}}</td><td>{{rp .Rec.LABelowOne}}</td><td>{{rp .Rec.NoLABelowTake}}</td><td>{{rp .Rec.LABelowTake}}</td><td>{{pick .Rec.Best}}</td></tr>{{end}}
 {{end}}</tbody></table>
 <p>An empty cell means no reveal period of the grid reaches the threshold.</p>
 {{range .Subnets}}<h3>{{.S.Name}} (netuid {{.S.Netuid}})</h3>
-<p>Blocks {{.S.FirstBlock}}&ndash;{{.S.LastBlock}}, {{.S.Epochs}} scored epochs, {{len .S.Validators}} validator uids, copier stake {{g .S.CopierStake}}.</p>
+<p>Blocks {{.S.FirstBlock}}&ndash;{{.S.LastBlock}}, {{.S.Epochs}} scored epochs, {{.S.Honest}} honest validators setting weights ({{len .S.Validators}} uids with a permit and stake), copier stake {{g .S.CopierStake}}.</p>
 {{range .S.Warnings}}<p class="warn">Note: {{.}}</p>{{end}}
 {{if .Rec}}<ul>
 <li>Without liquid alpha: G &lt; 1 from reveal period {{pick .Rec.NoLABelowOne}}; G &lt; 1 &minus; take from {{pick .Rec.NoLABelowTake}}.</li>

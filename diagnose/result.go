@@ -158,7 +158,8 @@ type Subnet struct {
 	FirstBlock     uint64          `json:"first_block"`
 	LastBlock      uint64          `json:"last_block"`
 	Epochs         int             `json:"epochs"`
-	Validators     []int           `json:"validators"`
+	Validators     []int           `json:"validators"` // engine rows: uids with a permit and stake in the window
+	Honest         int             `json:"honest"`     // validators setting weights in at least half of the scored epochs
 	CopierStake    float64         `json:"copier_stake"`
 	Stake          []float64       `json:"stake"` // cumulative stake per validator over the scored epochs, copier last
 	Warnings       []string        `json:"warnings,omitempty"`
@@ -422,7 +423,7 @@ func rpString(p Pick) string {
 func (r *Result) summaryCSV() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"subnet", "netuid", "first_block", "last_block", "validators", "copier_stake",
+	w.Write([]string{"subnet", "netuid", "first_block", "last_block", "honest_validators", "copier_stake",
 		"rp_below_1_without_la", "rp_below_1_with_la", "rp_below_take_without_la", "rp_below_take_with_la",
 		"best_reveal_period", "best_alpha_low", "best_alpha_high", "best_g"})
 	for _, s := range r.Subnets {
@@ -431,7 +432,7 @@ func (r *Result) summaryCSV() []byte {
 			continue
 		}
 		w.Write([]string{s.Name, strconv.Itoa(s.Netuid), strconv.FormatUint(s.FirstBlock, 10), strconv.FormatUint(s.LastBlock, 10),
-			strconv.Itoa(len(s.Validators)), f64(s.CopierStake),
+			strconv.Itoa(s.Honest), f64(s.CopierStake),
 			rpString(rec.NoLABelowOne), rpString(rec.LABelowOne), rpString(rec.NoLABelowTake), rpString(rec.LABelowTake),
 			strconv.Itoa(rec.Best.RevealPeriod), f64(rec.Best.AlphaLow), f64(rec.Best.AlphaHigh), f64(float64(rec.Best.G))})
 	}

@@ -63,6 +63,11 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 			Epochs: o.Tempos, Validators: append([]int(nil), h.vals...),
 			CopierStake: sr.copierStake, Warnings: h.warnings,
 		}
+		for _, ok := range sr.honest {
+			if ok {
+				sub.Honest++
+			}
+		}
 		// The no-liquid-alpha baseline per reveal period: cheap, so every
 		// shard computes it (the merge checks that they agree).
 		for _, rp := range o.RevealPeriods {
@@ -167,12 +172,13 @@ func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEng
 			sr.copierRows[e] = row
 		}
 	}
-	// Honest validators: active in at least half of the scored epochs.
+	// Honest validators: voting (active, with weights) in at least half of
+	// the scored epochs.
 	sr.honest = make([]bool, V)
 	for r := 0; r < V; r++ {
 		k := 0
 		for e := warm; e < epochs; e++ {
-			if h.active[e][r] > 0 {
+			if h.voting[e][r] {
 				k++
 			}
 		}
@@ -183,13 +189,15 @@ func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEng
 	total := 0.0
 	for r := 0; r < V; r++ {
 		if a := h.active[warm][r]; a > 0 {
-			act = append(act, a)
 			total += a
+			if h.voting[warm][r] {
+				act = append(act, a)
+			}
 		}
 	}
 	if len(act) == 0 {
 		return nil, badinput.New(h.name, fmt.Sprintf("block %d", h.blocks[warm]), "validators",
-			"no active validator with a permit and stake at the first scored epoch")
+			"no active validator with a permit, stake and weights at the first scored epoch")
 	}
 	switch o.CopierStake.Mode {
 	case StakeMedian:
@@ -245,7 +253,7 @@ func runCell(ctx context.Context, sr *subnetRun, o *Options, newEngine EngineFun
 			d := r.Dividends[i]
 			out.sumD[i] += d
 			out.sumS[i] += h.stake[t][i]
-			if h.active[t][i] > 0 {
+			if h.voting[t][i] {
 				ratios = append(ratios, d/h.stake[t][i])
 			}
 		}

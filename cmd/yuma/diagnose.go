@@ -247,7 +247,7 @@ func printSummary(e *env, res *diagnose.Result, out string) {
 			}
 			return fmt.Sprintf("%d at alpha_low %g / alpha_high %g (G %.3f)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, float64(p.G))
 		}
-		fmt.Fprintf(e.stdout, "%s (netuid %d, blocks %d-%d, %d validators, copier stake %.0f):\n", s.Name, s.Netuid, s.FirstBlock, s.LastBlock, len(s.Validators), s.CopierStake)
+		fmt.Fprintf(e.stdout, "%s (netuid %d, blocks %d-%d, %d honest validators, copier stake %.0f):\n", s.Name, s.Netuid, s.FirstBlock, s.LastBlock, s.Honest, s.CopierStake)
 		fmt.Fprintf(e.stdout, "  G < 1 without liquid alpha from reveal period %s\n", show(rec.NoLABelowOne))
 		fmt.Fprintf(e.stdout, "  G < 1 with liquid alpha from reveal period %s\n", show(rec.LABelowOne))
 		fmt.Fprintf(e.stdout, "  G < %.2f (1 - take) without liquid alpha: %s; with: %s\n", rec.TakeThreshold, show(rec.NoLABelowTake), show(rec.LABelowTake))
