@@ -61,18 +61,21 @@ func (r *Result) charts() ([]namedChart, error) {
 		if len(s.Rows) > 0 {
 			series = append(series, report.Series{Name: "best alpha_low/alpha_high", X: xs, Y: best, Dashed: true})
 		}
+		ylo, yhi := r.yRange(off, best)
 		out = append(out, namedChart{base + "_g_vs_reveal_period",
 			"Copier's relative dividend rate G against the reveal period, without liquid alpha and with the best alphas of the grid at each period.",
 			report.Chart{Title: fmt.Sprintf("%s: G (%s) vs reveal period", s.Name, metric), XLabel: "reveal period (tempos)", YLabel: "G",
-				Series: series, HLines: r.thresholds()}})
+				Series: series, HLines: r.thresholds(), YMin: ylo, YMax: yhi}})
 		if len(s.Rows) == 0 {
 			continue
 		}
 		// G versus alpha_low, one line per reveal period, one chart per alpha_high (first steepness).
 		k0 := s.Rows[0].Steepness
+		shown := spread(periods, 8)
 		for _, hi := range r.Config.AlphaHigh {
 			var ser []report.Series
-			for pi, rp := range periods {
+			var all []float64
+			for pi, rp := range shown {
 				var x, y []float64
 				for _, lo := range r.Config.AlphaLow {
 					for i := range s.Rows {
@@ -84,16 +87,18 @@ func (r *Result) charts() ([]namedChart, error) {
 					}
 				}
 				if len(x) > 0 {
-					ser = append(ser, report.Series{Name: "rp " + strconv.Itoa(rp), X: x, Y: y, Dashed: pi >= 10, Points: len(x) == 1})
+					ser = append(ser, report.Series{Name: "rp " + strconv.Itoa(rp), X: x, Y: y, Dashed: pi >= 4, Points: len(x) == 1})
+					all = append(all, y...)
 				}
 			}
 			if len(ser) == 0 {
 				continue
 			}
+			lo, up := r.yRange(all)
 			out = append(out, namedChart{fmt.Sprintf("%s_g_vs_alpha_low_high_%s", base, strconv.FormatFloat(hi, 'f', -1, 64)),
-				fmt.Sprintf("G against alpha_low at alpha_high = %g, one line per reveal period.", hi),
+				fmt.Sprintf("G against alpha_low at alpha_high = %g, one line per reveal period (%d of the grid's %d periods shown; all are in results.csv).", hi, len(shown), len(periods)),
 				report.Chart{Title: fmt.Sprintf("%s: G (%s) vs alpha_low, alpha_high = %g", s.Name, metric, hi), XLabel: "alpha_low", YLabel: "G",
-					Series: ser, HLines: r.thresholds()}})
+					Series: ser, HLines: r.thresholds(), YMin: lo, YMax: up, Height: 12}})
 		}
 		rec := s.Recommendation
 		if rec == nil {
@@ -122,7 +127,7 @@ func (r *Result) charts() ([]namedChart, error) {
 		}
 		var ratios []float64
 		for i := 0; i < V; i++ {
-			if s.Stake[i] > 0 {
+			if s.Stake[i] > 0 && i < len(s.HonestMask) && s.HonestMask[i] {
 				ratios = append(ratios, float64(la.Dividends[i])/(s.Stake[i]/totalS))
 			}
 		}
@@ -133,17 +138,18 @@ func (r *Result) charts() ([]namedChart, error) {
 		}
 		copier := float64(la.Dividends[V]) / (s.Stake[V] / totalS)
 		out = append(out, namedChart{base + "_copier_among_honest",
-			fmt.Sprintf("Cumulative dividend share per stake share of the validators (sorted), with the copier and the median, at reveal period %d, alpha_low %g, alpha_high %g.", rec.Best.RevealPeriod, rec.Best.AlphaLow, rec.Best.AlphaHigh),
+			fmt.Sprintf("Cumulative dividend share per stake share of the honest validators (sorted), with the copier and the median, at reveal period %d, alpha_low %g, alpha_high %g.", rec.Best.RevealPeriod, rec.Best.AlphaLow, rec.Best.AlphaHigh),
 			report.Chart{Title: fmt.Sprintf("%s: copier among validators (rp %d, alphas %g/%g)", s.Name, rec.Best.RevealPeriod, rec.Best.AlphaLow, rec.Best.AlphaHigh),
-				XLabel: "validators, sorted", YLabel: "dividend share / stake share",
-				Series: []report.Series{{Name: "validators", X: rank, Y: ratios, Points: true}},
-				HLines: []report.Reference{{Name: "copier", Y: copier}, {Name: "median validator", Y: median(ratios)}}}})
+				XLabel: "honest validators, sorted", YLabel: "dividend share / stake share",
+				Series: []report.Series{{Name: "honest validators", X: rank, Y: ratios, Points: true},
+					{Name: "copier", X: []float64{1, float64(len(ratios))}, Y: []float64{copier, copier}},
+					{Name: "median honest validator", X: []float64{1, float64(len(ratios))}, Y: []float64{median(ratios), median(ratios)}, Dashed: true}}}})
 		// Honest dividends with versus without liquid alpha.
 		var x, y []float64
 		maxv := 0.0
 		for i := 0; i < V; i++ {
 			a, b := float64(off0.Dividends[i]), float64(la.Dividends[i])
-			if math.IsNaN(a) || math.IsNaN(b) {
+			if math.IsNaN(a) || math.IsNaN(b) || i >= len(s.HonestMask) || !s.HonestMask[i] {
 				continue
 			}
 			x = append(x, a)
@@ -151,12 +157,39 @@ func (r *Result) charts() ([]namedChart, error) {
 			maxv = math.Max(maxv, math.Max(a, b))
 		}
 		out = append(out, namedChart{base + "_honest_with_vs_without_la",
-			fmt.Sprintf("Each validator's cumulative dividend share with liquid alpha (alpha_low %g, alpha_high %g) against without, at reveal period %d; points on the diagonal are unaffected.", rec.Best.AlphaLow, rec.Best.AlphaHigh, rec.Best.RevealPeriod),
+			fmt.Sprintf("Each honest validator's cumulative dividend share with liquid alpha (alpha_low %g, alpha_high %g) against without, at reveal period %d; points on the diagonal are unaffected.", rec.Best.AlphaLow, rec.Best.AlphaHigh, rec.Best.RevealPeriod),
 			report.Chart{Title: fmt.Sprintf("%s: validator dividends with vs without liquid alpha", s.Name),
 				XLabel: "dividend share without liquid alpha", YLabel: "dividend share with liquid alpha",
-				Series: []report.Series{{Name: "validators", X: x, Y: y, Points: true}, {Name: "y = x", X: []float64{0, maxv}, Y: []float64{0, maxv}, Dashed: true}}}})
+				Series: []report.Series{{Name: "honest validators", X: x, Y: y, Points: true}, {Name: "y = x", X: []float64{0, maxv}, Y: []float64{0, maxv}, Dashed: true}}}})
 	}
 	return out, nil
+}
+
+// yRange returns a y range covering the values and both thresholds.
+func (r *Result) yRange(vals ...[]float64) (float64, float64) {
+	lo, hi := 1-r.Config.Take, 1.0
+	for _, v := range vals {
+		for _, x := range v {
+			if !math.IsNaN(x) && !math.IsInf(x, 0) {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+			}
+		}
+	}
+	pad := (hi - lo) * 0.05
+	return lo - pad, hi + pad
+}
+
+// spread picks at most k values of the sorted list, evenly spaced, always
+// keeping the first and the last.
+func spread(v []int, k int) []int {
+	if len(v) <= k {
+		return v
+	}
+	out := make([]int, 0, k)
+	for i := 0; i < k; i++ {
+		out = append(out, v[i*(len(v)-1)/(k-1)])
+	}
+	return out
 }
 
 // HTMLSection renders the diagnostic as an HTML section (tables and inline

@@ -158,8 +158,9 @@ type Subnet struct {
 	FirstBlock     uint64          `json:"first_block"`
 	LastBlock      uint64          `json:"last_block"`
 	Epochs         int             `json:"epochs"`
-	Validators     []int           `json:"validators"` // engine rows: uids with a permit and stake in the window
-	Honest         int             `json:"honest"`     // validators setting weights in at least half of the scored epochs
+	Validators     []int           `json:"validators"`  // engine rows: uids with a permit and stake in the window
+	Honest         int             `json:"honest"`      // validators setting weights in at least half of the scored epochs
+	HonestMask     []bool          `json:"honest_mask"` // per entry of Validators: counted as honest
 	CopierStake    float64         `json:"copier_stake"`
 	Stake          []float64       `json:"stake"` // cumulative stake per validator over the scored epochs, copier last
 	Warnings       []string        `json:"warnings,omitempty"`

@@ -63,6 +63,7 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 			Epochs: o.Tempos, Validators: append([]int(nil), h.vals...),
 			CopierStake: sr.copierStake, Warnings: h.warnings,
 		}
+		sub.HonestMask = append([]bool(nil), sr.honest...)
 		for _, ok := range sr.honest {
 			if ok {
 				sub.Honest++
