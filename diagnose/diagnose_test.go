@@ -39,7 +39,6 @@ func smallOptions(src ...Source) Options {
 	o.AlphaHigh = []float64{0.7, 0.9}
 	o.RevealPeriods = []int{0, 2, 6}
 	o.Tempos = 8
-	o.Engine = newOracle
 	return o
 }
 
@@ -206,5 +205,53 @@ func TestParseLists(t *testing.T) {
 	}
 	if _, err := ShardFromEnv(func(string) string { return "" }, 0); !badinput.Is(err) {
 		t.Fatal("auto shard without env accepted")
+	}
+}
+
+// TestEngineAgreesWithOracle cross-checks the production float engine
+// (epoch.New, Yuma 2 with the notebooks' liquid alpha) against the
+// independent test oracle on real SN31 data: every G must agree.
+func TestEngineAgreesWithOracle(t *testing.T) {
+	o := smallOptions(sn31(t))
+	o.Engine = newOracle
+	want, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Engine = nil
+	got, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := got.Subnets[0], want.Subnets[0]
+	rows := append(append([]Row(nil), a.Baseline...), a.Rows...)
+	ref := append(append([]Row(nil), b.Baseline...), b.Rows...)
+	for i := range rows {
+		for _, m := range []string{MetricLast, MetricMean, MetricCumulative} {
+			if d := math.Abs(rows[i].G(m) - ref[i].G(m)); !(d < 1e-9) {
+				t.Errorf("rp %d alphas %v/%v %s: engine G %v, oracle %v", rows[i].RevealPeriod, rows[i].AlphaLow, rows[i].AlphaHigh, m, rows[i].G(m), ref[i].G(m))
+			}
+		}
+	}
+}
+
+// TestNotebookEquivalence: in the notebooks' liquid alpha, alpha_low =
+// alpha_high = 0.9 means a fixed new-bond weight of 0.1, which is the
+// no-liquid-alpha baseline.
+func TestNotebookEquivalence(t *testing.T) {
+	o := smallOptions(sn31(t))
+	o.AlphaLow, o.AlphaHigh = []float64{0.9}, []float64{0.9}
+	res, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Subnets[0]
+	for i, row := range s.Rows {
+		if d := math.Abs(float64(row.GCumulative - s.Baseline[i].GCumulative)); d > 1e-12 {
+			t.Errorf("rp %d: G %v with 0.9/0.9, %v without liquid alpha", row.RevealPeriod, row.GCumulative, s.Baseline[i].GCumulative)
+		}
+		if row.HonestRankShift != 0 || math.Abs(float64(row.HonestDivChange)) > 1e-12 {
+			t.Errorf("rp %d: honest effect %v / %d, want none", row.RevealPeriod, row.HonestDivChange, row.HonestRankShift)
+		}
 	}
 }

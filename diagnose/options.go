@@ -7,7 +7,6 @@
 package diagnose
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -358,10 +357,6 @@ func ShardFromEnv(getenv func(string) string, count int) (penalty.Shard, error) 
 		return penalty.Shard{}, badinput.New("", "", "--shard", "%v", err)
 	}
 	return s, nil
-}
-
-func (o *Options) describe() string {
-	return fmt.Sprintf("%s / liquid alpha %s / compat %s", o.Yuma, o.LiquidAlpha, o.Compat)
 }
 
 // baseParams are the notebook's engine parameters: kappa 0.5, bonds penalty

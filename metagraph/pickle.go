@@ -438,7 +438,7 @@ func fromPickleDict(path string, d *types.Dict) (*Snapshot, error) {
 		}
 		return m, nil
 	}
-	stake, sk, err := vector("S", "stake", "total_stake")
+	stake, _, err := vector("S", "stake", "total_stake")
 	if err != nil {
 		return nil, err
 	}
@@ -467,10 +467,11 @@ func fromPickleDict(path string, d *types.Dict) (*Snapshot, error) {
 	if err != nil {
 		return nil, badinput.WithFile(err, path)
 	}
-	_ = sk
-	if b, err := matrix("bonds", n); err != nil {
+	b, err := matrix("bonds", n)
+	if err != nil {
 		return nil, err
-	} else if b != nil {
+	}
+	{
 		for i, row := range b {
 			var e []Entry
 			for j, v := range row {
