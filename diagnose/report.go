@@ -234,6 +234,13 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
 	},
 	"rp": rpString,
+	"best": func(p Pick) string {
+		p.Found = true
+		if p.AlphaHigh == 0 {
+			return fmt.Sprintf("reveal period %d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
+		}
+		return fmt.Sprintf("reveal period %d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
+	},
 }
 
 func fmtG(v float64) string {
@@ -253,7 +260,7 @@ Grid: alpha_low {{.C.AlphaLow}}, alpha_high {{.C.AlphaHigh}}, reveal periods {{.
 {{if not .Complete}}<strong>Partial result: shard {{.Shard}}; merge the shards for the recommendation.</strong>{{end}}</p>
 <h3>Summary (Table 1 style)</h3>
 <table><thead><tr><th>subnet</th><th>blocks</th><th>honest validators</th><th>rp for G&lt;1 without LA</th><th>rp for G&lt;1 with LA</th><th>rp for G&lt;{{g .Take}} without LA</th><th>rp for G&lt;{{g .Take}} with LA</th><th>recommended</th></tr></thead><tbody>
-{{range .Subnets}}{{if .Rec}}<tr><td>{{.S.Name}} (netuid {{.S.Netuid}})</td><td>{{.S.FirstBlock}}&ndash;{{.S.LastBlock}}</td><td>{{.S.Honest}}</td><td>{{rp .Rec.NoLABelowOne}}</td><td>{{rp .Rec.LABelowOne}}</td><td>{{rp .Rec.NoLABelowTake}}</td><td>{{rp .Rec.LABelowTake}}</td><td>{{pick .Rec.Best}}</td></tr>{{end}}
+{{range .Subnets}}{{if .Rec}}<tr><td>{{.S.Name}} (netuid {{.S.Netuid}})</td><td>{{.S.FirstBlock}}&ndash;{{.S.LastBlock}}</td><td>{{.S.Honest}}</td><td>{{rp .Rec.NoLABelowOne}}</td><td>{{rp .Rec.LABelowOne}}</td><td>{{rp .Rec.NoLABelowTake}}</td><td>{{rp .Rec.LABelowTake}}</td><td>{{if .Rec.Best.Found}}{{best .Rec.Best}}{{else}}none reaches G &lt; 1{{end}}</td></tr>{{end}}
 {{end}}</tbody></table>
 <p>An empty cell means no reveal period of the grid reaches the threshold.</p>
 {{range .Subnets}}<h3>{{.S.Name}} (netuid {{.S.Netuid}})</h3>
@@ -261,8 +268,8 @@ Grid: alpha_low {{.C.AlphaLow}}, alpha_high {{.C.AlphaHigh}}, reveal periods {{.
 {{range .S.Warnings}}<p class="warn">Note: {{.}}</p>{{end}}
 {{if .Rec}}<ul>
 <li>Without liquid alpha: G &lt; 1 from reveal period {{pick .Rec.NoLABelowOne}}; G &lt; 1 &minus; take from {{pick .Rec.NoLABelowTake}}.</li>
-<li>With liquid alpha: G &lt; 1 from {{pick .Rec.LABelowOne}}; G &lt; 1 &minus; take from {{pick .Rec.LABelowTake}}.</li>
-<li><strong>Recommended: reveal period {{pick .Rec.Best}}{{if not .Rec.Best.Found}} &mdash; no setting of the grid pushes G below 1{{end}}.</strong></li>
+<li>With liquid alpha ({{.Rec.LiquidAlpha}}): G &lt; 1 from reveal period {{pick .Rec.LABelowOne}}; G &lt; 1 &minus; take from {{pick .Rec.LABelowTake}}.</li>
+<li><strong>{{if .Rec.Best.Found}}Recommended: {{best .Rec.Best}}.{{else}}No setting of the grid pushes G below 1; the smallest G is at {{best .Rec.Best}}.{{end}}</strong></li>
 </ul>{{end}}
 {{if .Top}}<table><thead><tr><th>reveal period</th><th>alpha_low</th><th>alpha_high</th><th>G last</th><th>G mean</th><th>G cumulative</th><th>copier rank</th><th>honest dividends vs no LA</th><th>largest honest rank shift</th></tr></thead><tbody>
 {{range .Top}}<tr><td>{{.RevealPeriod}}</td><td>{{.AlphaLow}}</td><td>{{.AlphaHigh}}</td><td>{{g .GLast}}</td><td>{{g .GMean}}</td><td>{{g .GCumulative}}</td><td>{{.CopierRank}}</td><td>{{g .HonestDivChange}}</td><td>{{.HonestRankShift}}</td></tr>

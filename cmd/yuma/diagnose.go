@@ -240,17 +240,25 @@ func printSummary(e *env, res *diagnose.Result, out string) {
 		}
 		show := func(p diagnose.Pick) string {
 			if !p.Found {
-				return "none in the grid"
+				return "no reveal period of the grid"
 			}
 			if p.AlphaHigh == 0 {
-				return fmt.Sprintf("%d (G %.3f)", p.RevealPeriod, float64(p.G))
+				return fmt.Sprintf("reveal period %d (G %.3f)", p.RevealPeriod, float64(p.G))
 			}
-			return fmt.Sprintf("%d at alpha_low %g / alpha_high %g (G %.3f)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, float64(p.G))
+			return fmt.Sprintf("reveal period %d at alpha_low %g / alpha_high %g (G %.3f)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, float64(p.G))
 		}
 		fmt.Fprintf(e.stdout, "%s (netuid %d, blocks %d-%d, %d honest validators, copier stake %.0f):\n", s.Name, s.Netuid, s.FirstBlock, s.LastBlock, s.Honest, s.CopierStake)
-		fmt.Fprintf(e.stdout, "  G < 1 without liquid alpha from reveal period %s\n", show(rec.NoLABelowOne))
-		fmt.Fprintf(e.stdout, "  G < 1 with liquid alpha from reveal period %s\n", show(rec.LABelowOne))
-		fmt.Fprintf(e.stdout, "  G < %.2f (1 - take) without liquid alpha: %s; with: %s\n", rec.TakeThreshold, show(rec.NoLABelowTake), show(rec.LABelowTake))
+		fmt.Fprintf(e.stdout, "  G < 1 without liquid alpha: %s\n", show(rec.NoLABelowOne))
+		fmt.Fprintf(e.stdout, "  G < 1 with liquid alpha (%s): %s\n", rec.LiquidAlpha, show(rec.LABelowOne))
+		fmt.Fprintf(e.stdout, "  G < %.2f (1 - take) without liquid alpha: %s\n", rec.TakeThreshold, show(rec.NoLABelowTake))
+		fmt.Fprintf(e.stdout, "  G < %.2f (1 - take) with liquid alpha: %s\n", rec.TakeThreshold, show(rec.LABelowTake))
+		verdict := "recommended: " + show(rec.Best)
+		if !rec.Best.Found {
+			p := rec.Best
+			p.Found = true
+			verdict = "no setting of the grid pushes G below 1; smallest G at " + show(p)
+		}
+		fmt.Fprintf(e.stdout, "  %s\n", verdict)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(out, "index.html"))
 }

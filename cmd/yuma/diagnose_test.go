@@ -74,3 +74,50 @@ func TestDiagnoseImport(t *testing.T) {
 		t.Fatalf("newer store: exit %d, %q", code, stderr)
 	}
 }
+
+func TestDiagnoseShardsMergeCLI(t *testing.T) {
+	dir := t.TempDir()
+	grid := []string{"--dataset", "sn31", "--alpha-low", "0.3,0.9", "--alpha-high", "0.9", "--reveal-periods", "0,2", "--tempos", "4"}
+	whole := filepath.Join(dir, "whole")
+	code, out, stderr := runCLI(t, append([]string{"diagnose", "--out", whole}, grid...)...)
+	if code != 0 || !strings.Contains(out, "reveal period") || !strings.Contains(out, "G < 1 without liquid alpha") {
+		t.Fatalf("diagnose: exit %d, %q, %q", code, out, stderr)
+	}
+	var shards []string
+	for i := 0; i < 3; i++ {
+		sd := filepath.Join(dir, "part"+string(rune('0'+i)))
+		t.Setenv("JOB_COMPLETION_INDEX", string(rune('0'+i)))
+		code, out, stderr := runCLI(t, append([]string{"diagnose", "--out", sd, "--shard", "auto", "--shard-count", "3"}, grid...)...)
+		if code != 0 || !strings.Contains(out, "merge all shards") {
+			t.Fatalf("shard %d: exit %d, %q, %q", i, code, out, stderr)
+		}
+		shards = append(shards, sd)
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := runCLI(t, append([]string{"diagnose", "merge", "--out", merged}, shards...)...); code != 0 {
+		t.Fatalf("merge: %s", stderr)
+	}
+	files, _ := os.ReadDir(whole)
+	for _, f := range files {
+		a, _ := os.ReadFile(filepath.Join(whole, f.Name()))
+		b, _ := os.ReadFile(filepath.Join(merged, f.Name()))
+		if string(a) != string(b) {
+			t.Errorf("%s differs after merge", f.Name())
+		}
+	}
+	if code, _, stderr := runCLI(t, "diagnose", "merge", "--out", merged, shards[0], shards[1]); code != 2 || !strings.Contains(stderr, "shard is missing") {
+		t.Errorf("merge of 2 of 3 shards: exit %d, %q", code, stderr)
+	}
+}
+
+func TestDemoDiagnosticOnly(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo")
+	code, stdout, stderr := runCLI(t, "demo", "--no-paper", "--out", out, "--tempos", "5", "--reveal-periods", "0,3", "--alpha-low", "0.5,0.9", "--alpha-high", "0.9")
+	if code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil || !strings.Contains(string(page), "<svg") || !strings.Contains(stdout, "report: ") {
+		t.Fatalf("demo report missing: %v, %q", err, stdout)
+	}
+}
