@@ -226,14 +226,20 @@ var funcs = template.FuncMap{
 	},
 	"pick": func(p Pick) string {
 		if !p.Found {
-			return "none in the grid"
+			return "no reveal period of the grid"
 		}
 		if p.AlphaHigh == 0 {
-			return fmt.Sprintf("%d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
+			return fmt.Sprintf("from reveal period %d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
 		}
-		return fmt.Sprintf("%d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
+		return fmt.Sprintf("from reveal period %d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
 	},
 	"rp": rpString,
+	"pct": func(v Num) string {
+		if math.IsNaN(float64(v)) {
+			return "n/a"
+		}
+		return fmt.Sprintf("%+.2f%%", 100*float64(v))
+	},
 	"best": func(p Pick) string {
 		p.Found = true
 		if p.AlphaHigh == 0 {
@@ -267,12 +273,12 @@ Grid: alpha_low {{.C.AlphaLow}}, alpha_high {{.C.AlphaHigh}}, reveal periods {{.
 <p>Blocks {{.S.FirstBlock}}&ndash;{{.S.LastBlock}}, {{.S.Epochs}} scored epochs, {{.S.Honest}} honest validators setting weights ({{len .S.Validators}} uids with a permit and stake), copier stake {{g .S.CopierStake}}.</p>
 {{range .S.Warnings}}<p class="warn">Note: {{.}}</p>{{end}}
 {{if .Rec}}<ul>
-<li>Without liquid alpha: G &lt; 1 from reveal period {{pick .Rec.NoLABelowOne}}; G &lt; 1 &minus; take from {{pick .Rec.NoLABelowTake}}.</li>
-<li>With liquid alpha ({{.Rec.LiquidAlpha}}): G &lt; 1 from reveal period {{pick .Rec.LABelowOne}}; G &lt; 1 &minus; take from {{pick .Rec.LABelowTake}}.</li>
+<li>Without liquid alpha: G &lt; 1 {{pick .Rec.NoLABelowOne}}; G &lt; 1 &minus; take {{pick .Rec.NoLABelowTake}}.</li>
+<li>With liquid alpha ({{.Rec.LiquidAlpha}}): G &lt; 1 {{pick .Rec.LABelowOne}}; G &lt; 1 &minus; take {{pick .Rec.LABelowTake}}.</li>
 <li><strong>{{if .Rec.Best.Found}}Recommended: {{best .Rec.Best}}.{{else}}No setting of the grid pushes G below 1; the smallest G is at {{best .Rec.Best}}.{{end}}</strong></li>
 </ul>{{end}}
 {{if .Top}}<table><thead><tr><th>reveal period</th><th>alpha_low</th><th>alpha_high</th><th>G last</th><th>G mean</th><th>G cumulative</th><th>copier rank</th><th>honest dividends vs no LA</th><th>largest honest rank shift</th></tr></thead><tbody>
-{{range .Top}}<tr><td>{{.RevealPeriod}}</td><td>{{.AlphaLow}}</td><td>{{.AlphaHigh}}</td><td>{{g .GLast}}</td><td>{{g .GMean}}</td><td>{{g .GCumulative}}</td><td>{{.CopierRank}}</td><td>{{g .HonestDivChange}}</td><td>{{.HonestRankShift}}</td></tr>
+{{range .Top}}<tr><td>{{.RevealPeriod}}</td><td>{{.AlphaLow}}</td><td>{{.AlphaHigh}}</td><td>{{g .GLast}}</td><td>{{g .GMean}}</td><td>{{g .GCumulative}}</td><td>{{.CopierRank}}</td><td>{{pct .HonestDivChange}}</td><td>{{.HonestRankShift}}</td></tr>
 {{end}}</tbody></table><p>The ten cells with the smallest G (full grid in results.csv).</p>{{end}}
 {{range .Charts}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
 {{end}}{{end}}</section>
