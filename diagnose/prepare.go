@@ -91,7 +91,9 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		return snaps[e]
 	}
 
-	// Validator rows: uids that hold a permit with stake in any replayed epoch.
+	// Validator rows: uids that are active, with a permit and stake, in any
+	// replayed epoch. Others have zero active stake throughout, so they can
+	// neither move consensus nor earn bonds, and are left out of the engine.
 	isVal := make([]bool, h.n)
 	permits := make([][]bool, epochs)
 	for e := 0; e < epochs; e++ {
@@ -103,8 +105,9 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		if s.LastUpdate == nil && e == 0 {
 			h.warnings = append(h.warnings, "no last_update in the snapshots: activity and outdated-weight masks are not applied")
 		}
+		cutoff := activityCutoff(s, o)
 		for u := 0; u < h.n; u++ {
-			if permits[e][u] && s.Stake[u] > 0 {
+			if permits[e][u] && s.Stake[u] > 0 && (s.LastUpdate == nil || s.LastUpdate[u]+cutoff >= s.Block) {
 				isVal[u] = true
 			}
 		}
@@ -118,7 +121,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		}
 	}
 	if len(h.vals) == 0 {
-		return nil, badinput.New(src.Name, "", "validator_permit", "no uid holds a validator permit with stake")
+		return nil, badinput.New(src.Name, "", "validator_permit", "no uid is an active validator (permit, stake and a recent last_update) in the replayed blocks")
 	}
 	V := len(h.vals)
 	h.stake = make([][]float64, epochs)
@@ -130,10 +133,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 	for e := 0; e < epochs; e++ {
 		s := pick(e)
 		h.blocks[e] = s.Block
-		cutoff := o.ActivityCutoff
-		if v, ok := hyperUint(s.Hyperparameters, "activity_cutoff"); ok && v > 0 {
-			cutoff = v
-		}
+		cutoff := activityCutoff(s, o)
 		w := make([]float64, V*h.n)
 		a := make([]float64, V)
 		for _, row := range s.Weights {
@@ -245,4 +245,12 @@ func hyperUint(hp map[string]any, key string) (uint64, bool) {
 		return uint64(v), true
 	}
 	return 0, false
+}
+
+// activityCutoff is the snapshot's activity_cutoff hyperparameter, else the option's.
+func activityCutoff(s *metagraph.Snapshot, o *Options) uint64 {
+	if v, ok := hyperUint(s.Hyperparameters, "activity_cutoff"); ok && v > 0 {
+		return v
+	}
+	return o.ActivityCutoff
 }
