@@ -158,7 +158,7 @@ type Subnet struct {
 	FirstBlock     uint64          `json:"first_block"`
 	LastBlock      uint64          `json:"last_block"`
 	Epochs         int             `json:"epochs"`
-	Validators     []int           `json:"validators"`  // engine rows: uids with a permit and stake in the window
+	Validators     []int           `json:"validators"`  // engine rows: uids active with a permit and stake in some replayed epoch
 	Honest         int             `json:"honest"`      // validators setting weights in at least half of the scored epochs
 	HonestMask     []bool          `json:"honest_mask"` // per entry of Validators: counted as honest
 	CopierStake    float64         `json:"copier_stake"`
