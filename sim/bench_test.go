@@ -19,7 +19,6 @@ var suiteRuns = []RunSpec{
 // BenchmarkSuite runs the 24 synthetic cases x 4 variants (96 runs of 40
 // epochs, no chart rendering) per iteration.
 func BenchmarkSuite(b *testing.B) {
-	needEngine(b)
 	b.ReportAllocs()
 	var cases []*Scenario
 	for _, sc := range Catalogue(CatalogueOptions{}) {
@@ -43,7 +42,6 @@ func BenchmarkSuite(b *testing.B) {
 // noisy honest validators and consensus copiers for 100 epochs of yuma3 +
 // liquid alpha v2: the driver's overhead at a realistic subnet size.
 func BenchmarkCopierScenario64x256(b *testing.B) {
-	needEngine(b)
 	benchCopier(b, nil)
 }
 

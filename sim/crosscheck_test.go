@@ -2,19 +2,9 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"math"
 	"testing"
 )
-
-// needEngine skips a test only while the float engine is missing from the
-// tree; once epoch.New exists these tests always run.
-func needEngine(tb testing.TB) {
-	tb.Helper()
-	if _, err := FloatEngine(defaultConfig(), 1, 1); errors.Is(err, errNoEngine) {
-		tb.Skip("float engine epoch.New not in the tree yet; cross-checks need it")
-	}
-}
 
 // golden is one expected dividend row of a chain test.
 type golden struct {
@@ -31,10 +21,7 @@ type golden struct {
 // miner S1 (the chain's uid 3) reset before epoch 20, run for 41 epochs.
 func TestCatalogueReproducesChainYuma3Tests(t *testing.T) {
 	t.Run("reference", func(t *testing.T) { checkChainYuma3(t, refFactory) })
-	t.Run("float-engine", func(t *testing.T) {
-		needEngine(t)
-		checkChainYuma3(t, nil)
-	})
+	t.Run("float-engine", func(t *testing.T) { checkChainYuma3(t, nil) })
 }
 
 func checkChainYuma3(t *testing.T, engine EngineFactory) {
@@ -124,7 +111,6 @@ func checkChainYuma3(t *testing.T, engine EngineFactory) {
 // peers-and-paper.md section 4.3: delta 0.5, fixed alpha 0.00712, liquid
 // alpha 0.00532; delta 0.1, 0.00957 and 0.00901.
 func TestPaperScenarioReproducesPaper(t *testing.T) {
-	needEngine(t)
 	for _, tc := range []struct{ delta, fixed, liquid float64 }{{0.5, 0.00712, 0.00532}, {0.1, 0.00957, 0.00901}} {
 		res, err := Run(context.Background(), PaperScenario(0, tc.delta), Options{})
 		if err != nil {

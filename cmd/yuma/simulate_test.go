@@ -50,9 +50,6 @@ func TestSimulateBadInput(t *testing.T) {
 func TestSimulateWritesOutputs(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := runCLI(t, "simulate", "case01", "kappa-moves-second", "--yuma", "yuma2,yuma3", "--liquid-alpha", "off,v2", "--no-charts", "--out", out)
-	if code != 0 && strings.Contains(stderr, "epoch.New) is not available yet") {
-		t.Skip("float engine epoch.New not in the tree yet")
-	}
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
