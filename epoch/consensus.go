@@ -11,18 +11,43 @@ package epoch
 // selection in expected O(V), not by sorting.
 func (e *Engine) consensus(kappa float64) {
 	v, m := e.v, e.m
+	n := len(e.pos)
+	total := 0.0
+	for _, i := range e.pos {
+		total += e.s[i]
+	}
+	if total < kappa || n == 0 {
+		// No value qualifies: the chain returns the smallest score.
+		for j := 0; j < m; j++ {
+			col := e.wt[j*v : (j+1)*v]
+			for k, i := range e.pos {
+				e.scores[k] = col[i]
+				e.stakes[k] = e.s[i]
+			}
+			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
+		}
+		return
+	}
+	// Zero scores sit below every positive one, so only positive scores need
+	// ranking: when their stake reaches κ the answer is among them, otherwise
+	// it is 0.
 	for j := 0; j < m; j++ {
-		n := 0
-		total := 0.0
-		for i := 0; i < v; i++ {
-			if s := e.s[i]; s > 0 {
-				e.scores[n] = e.w[i*m+j]
-				e.stakes[n] = s
-				total += s
-				n++
+		col := e.wt[j*v : (j+1)*v]
+		k := 0
+		posStake := 0.0
+		for _, i := range e.pos {
+			if x := col[i]; x > 0 {
+				e.scores[k] = x
+				e.stakes[k] = e.s[i]
+				posStake += e.s[i]
+				k++
 			}
 		}
-		e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
+		if k == 0 || posStake < kappa {
+			e.c[j] = 0
+			continue
+		}
+		e.c[j] = weightedUpperQuantile(e.scores[:k], e.stakes[:k], kappa, posStake)
 	}
 }
 

@@ -41,7 +41,12 @@ type Engine struct {
 	hasPrev  bool
 
 	// per-epoch buffers
-	s, w, wc, wb, c, r, inc, vt, div []float64
+	s, w, wt, wb, c, r, inc, vt, div []float64 // wt: weights transposed (miners x validators)
+	pos                              []int     // validators with positive stake
+	deltaSum                         []float64 // M: Σ_i s_i W̃_ij, the instant-bond column sums
+	alphaConst                       float64   // the EMA rate when alphaUniform
+	alphaUniform                     bool      // every entry uses alphaConst (e.alpha unused)
+	bondsNormalized                  bool      // e.bonds columns are known to sum to 1 or 0
 	alpha                            []float64 // V x M per-entry EMA rate
 	delta                            []float64 // V x M scratch (instant bonds, normalised bonds)
 	colSum                           []float64 // M
@@ -80,7 +85,8 @@ func New(cfg Config, validators, miners int) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, v: validators, m: miners, yuma: y, la: la,
 		bonds: make([]float64, n), prevW: make([]float64, n), prevC: make([]float64, miners),
-		s: make([]float64, validators), w: make([]float64, n), wc: make([]float64, n), wb: make([]float64, n),
+		s: make([]float64, validators), w: make([]float64, n), wt: make([]float64, n), wb: make([]float64, n),
+		pos: make([]int, 0, validators), deltaSum: make([]float64, miners),
 		c: make([]float64, miners), r: make([]float64, miners), inc: make([]float64, miners),
 		vt: make([]float64, validators), div: make([]float64, validators),
 		alpha: make([]float64, n), delta: make([]float64, n), colSum: make([]float64, miners),
@@ -154,6 +160,7 @@ func (e *Engine) SetBonds(b []float64) error {
 	}
 	copy(e.bonds, b)
 	e.hasBonds = true
+	e.bondsNormalized = false
 	return nil
 }
 
@@ -163,6 +170,7 @@ func (e *Engine) Reset() {
 	clear(e.prevW)
 	clear(e.prevC)
 	e.hasBonds, e.hasPrev, e.step = false, false, 0
+	e.bondsNormalized = false
 	e.warnings = nil
 }
 
@@ -171,7 +179,8 @@ func (e *Engine) Clone() *Engine {
 	c := *e
 	cp := func(x []float64) []float64 { return append([]float64(nil), x...) }
 	c.bonds, c.prevW, c.prevC = cp(e.bonds), cp(e.prevW), cp(e.prevC)
-	c.s, c.w, c.wc, c.wb = cp(e.s), cp(e.w), cp(e.wc), cp(e.wb)
+	c.s, c.w, c.wt, c.wb, c.deltaSum = cp(e.s), cp(e.w), cp(e.wt), cp(e.wb), cp(e.deltaSum)
+	c.pos = append([]int(nil), e.pos...)
 	c.c, c.r, c.inc, c.vt, c.div = cp(e.c), cp(e.r), cp(e.inc), cp(e.vt), cp(e.div)
 	c.alpha, c.delta, c.colSum, c.scores, c.stakes = cp(e.alpha), cp(e.delta), cp(e.colSum), cp(e.scores), cp(e.stakes)
 	c.quant, c.laC = cp(e.quant), cp(e.laC)
@@ -204,13 +213,8 @@ func (e *Engine) checkInput(in Input) error {
 		return &InputError{"weights", fmt.Sprintf("has %d values, want %d x %d", len(in.Weights), e.v, e.m)}
 	}
 	for i, x := range in.Stake {
-		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+		if !(x >= 0 && x <= math.MaxFloat64) {
 			return &InputError{fmt.Sprintf("stake[%d]", i), fmt.Sprintf("%v is not a finite non-negative number", x)}
-		}
-	}
-	for k, x := range in.Weights {
-		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-			return &InputError{fmt.Sprintf("weights[%d][%d]", k/e.m, k%e.m), fmt.Sprintf("%v is not a finite non-negative number", x)}
 		}
 	}
 	for _, j := range in.ResetBonds {
@@ -227,6 +231,9 @@ func (e *Engine) Step(in Input) (Result, error) {
 	if err := e.checkInput(in); err != nil {
 		return Result{}, err
 	}
+	if err := e.loadWeights(in.Weights); err != nil {
+		return Result{}, err
+	}
 	v, m := e.v, e.m
 	compat := e.cfg.Compat
 	p := &e.cfg.Params
@@ -238,12 +245,11 @@ func (e *Engine) Step(in Input) (Result, error) {
 	}
 
 	normalizeInto(e.s, in.Stake, 0)
-	rowEps := 0.0
-	if compat == CompatYumaSimulation {
-		rowEps = 1e-6
-	}
-	for i := 0; i < v; i++ {
-		normalizeInto(e.w[i*m:(i+1)*m], in.Weights[i*m:(i+1)*m], rowEps)
+	e.pos = e.pos[:0]
+	for i, x := range e.s {
+		if x > 0 {
+			e.pos = append(e.pos, i)
+		}
 	}
 
 	e.consensus(p.Kappa)
@@ -251,35 +257,29 @@ func (e *Engine) Step(in Input) (Result, error) {
 		e.quantizeConsensus()
 	}
 
-	// Weights that clipping, ranks and bond inputs read: yuma2b uses the
-	// previous epoch's weights (the current ones at the first epoch).
+	// Clipping, validator trust, ranks and the bond input W̃ in one pass.
+	// yuma2b reads the previous epoch's weights (the current ones at first).
 	wUse := e.w
 	if e.cfg.Yuma == Yuma2b && e.hasPrev {
 		wUse = e.prevW
 	}
 	beta := p.BondsPenalty
-	for i := 0; i < v; i++ {
-		vt := 0.0
-		row := i * m
-		for j := 0; j < m; j++ {
-			x := wUse[row+j]
-			cl := min(x, e.c[j])
-			e.wc[row+j] = cl
-			e.wb[row+j] = (1-beta)*x + beta*cl
-			vt += cl
-		}
-		e.vt[i] = vt
-	}
 	clear(e.r)
+	clear(e.deltaSum)
 	for i := 0; i < v; i++ {
 		si := e.s[i]
-		if si == 0 {
-			continue
-		}
-		row := e.wc[i*m : (i+1)*m]
+		row := wUse[i*m : (i+1)*m]
+		wb := e.wb[i*m : (i+1)*m]
+		vt := 0.0
 		for j, x := range row {
-			e.r[j] += si * x
+			cl := min(x, e.c[j])
+			b := x + beta*(cl-x)
+			wb[j] = b
+			vt += cl
+			e.r[j] += si * cl
+			e.deltaSum[j] += si * b
 		}
+		e.vt[i] = vt
 	}
 	if p.WinnerTakesAll {
 		winnerTakesAll(e.inc, e.r)
@@ -301,6 +301,65 @@ func (e *Engine) Step(in Input) (Result, error) {
 	e.hasBonds = true
 	e.step++
 	return Result{Consensus: e.c, Incentive: e.inc, Dividends: e.div, ValidatorTrust: e.vt, Bonds: e.bonds}, nil
+}
+
+// loadWeights validates the raw weights and writes them row-normalised into
+// e.w and, transposed, into e.wt (for the per-column consensus).
+func (e *Engine) loadWeights(raw []float64) error {
+	v, m := e.v, e.m
+	eps := 0.0
+	if e.cfg.Compat == CompatYumaSimulation {
+		eps = 1e-6
+	}
+	for i := 0; i < v; i++ {
+		row := raw[i*m : (i+1)*m]
+		total := sum(row)
+		if !(total >= 0 && total <= math.MaxFloat64) { // some entry is negative, NaN or Inf
+			for j, x := range row {
+				if !(x >= 0 && x <= math.MaxFloat64) {
+					return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
+				}
+			}
+		}
+		out := e.w[i*m : (i+1)*m]
+		d := total + eps
+		if d == 0 {
+			for j, x := range row {
+				if x < 0 {
+					return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
+				}
+			}
+			clear(out)
+			continue
+		}
+		inv := 1 / d
+		for j, x := range row {
+			if x < 0 {
+				return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
+			}
+			out[j] = x * inv
+		}
+	}
+	transpose(e.wt, e.w, v, m)
+	return nil
+}
+
+// transpose writes the v x m row-major matrix src into dst as m x v, in
+// blocks so that both sides stay in cache.
+func transpose(dst, src []float64, v, m int) {
+	const block = 16
+	for i0 := 0; i0 < v; i0 += block {
+		i1 := min(i0+block, v)
+		for j0 := 0; j0 < m; j0 += block {
+			j1 := min(j0+block, m)
+			for i := i0; i < i1; i++ {
+				row := src[i*m : i*m+j1]
+				for j := j0; j < j1; j++ {
+					dst[j*v+i] = row[j]
+				}
+			}
+		}
+	}
 }
 
 // normalizeInto writes x / (Σx + eps) into dst; when Σx + eps is 0, dst is

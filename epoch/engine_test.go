@@ -50,7 +50,12 @@ func TestConsensusColumnKernel(t *testing.T) {
 		}
 		copy(e.s, stake)
 		for i, row := range w {
-			copy(e.w[i*len(row):], row)
+			if stake[i] > 0 {
+				e.pos = append(e.pos, i)
+			}
+			for j, x := range row {
+				e.wt[j*len(stake)+i] = x
+			}
 		}
 		e.consensus(kappa)
 		return append([]float64(nil), e.c...)

@@ -52,37 +52,45 @@ func liquidAlphaFor(m LiquidAlphaMode) (LiquidAlpha, error) {
 // (chain-epoch.md section 5a step 3, `compute_disabled_liquid_alpha`).
 type fixedAlpha struct{}
 
-func (fixedAlpha) rates(e *Engine) { fill(e.alpha, 1-e.cfg.Params.BondsMovingAverage) }
+func (fixedAlpha) rates(e *Engine) {
+	e.alphaUniform = true
+	e.alphaConst = 1 - e.cfg.Params.BondsMovingAverage
+}
 
-func fill(x []float64, v float64) {
-	for k := range x {
-		x[k] = v
+// colSums writes the column sums of the V x M matrix x into e.colSum and
+// returns it.
+func (e *Engine) colSums(x []float64) []float64 {
+	sums := e.colSum
+	clear(sums)
+	for i := 0; i < e.v; i++ {
+		row := x[i*e.m : (i+1)*e.m]
+		for j, b := range row {
+			sums[j] += b
+		}
+	}
+	return sums
+}
+
+// invertSums replaces each column sum by 1 / (sum + eps), or 0 when that is 0.
+func invertSums(sums []float64, eps float64) {
+	for j, x := range sums {
+		if d := x + eps; d != 0 {
+			sums[j] = 1 / d
+		} else {
+			sums[j] = 0
+		}
 	}
 }
 
 // colNormalize divides every column of the V x M matrix x by its sum plus eps
 // (columns summing to 0 stay 0).
 func (e *Engine) colNormalize(x []float64, eps float64) {
-	v, m := e.v, e.m
-	sums := e.colSum
-	clear(sums)
-	for i := 0; i < v; i++ {
-		row := x[i*m : (i+1)*m]
-		for j, b := range row {
-			sums[j] += b
-		}
-	}
-	for j := range sums {
-		if d := sums[j] + eps; d != 0 {
-			sums[j] = 1 / d
-		} else {
-			sums[j] = 0
-		}
-	}
-	for i := 0; i < v; i++ {
-		row := x[i*m : (i+1)*m]
+	inv := e.colSums(x)
+	invertSums(inv, eps)
+	for i := 0; i < e.v; i++ {
+		row := x[i*e.m : (i+1)*e.m]
 		for j := range row {
-			row[j] *= sums[j]
+			row[j] *= inv[j]
 		}
 	}
 }
@@ -99,11 +107,23 @@ func (e *Engine) normEps() float64 {
 func (e *Engine) dividendsFromBonds(b []float64) {
 	v, m := e.v, e.m
 	for i := 0; i < v; i++ {
-		row := b[i*m : (i+1)*m]
-		d := 0.0
-		for j, x := range row {
-			d += x * e.inc[j]
+		e.div[i] = dot(b[i*m:(i+1)*m], e.inc)
+	}
+}
+
+// dividendsFromShares sets D_i = Σ_j b_ij I_j / (Σ_k b_kj + eps) given the
+// column sums of b in sums (overwritten): the dividends of column-normalised
+// bonds without materialising them.
+func (e *Engine) dividendsFromShares(b, sums []float64, eps float64) {
+	for j, x := range sums {
+		if d := x + eps; d != 0 {
+			sums[j] = e.inc[j] / d
+		} else {
+			sums[j] = 0
 		}
-		e.div[i] = d
+	}
+	v, m := e.v, e.m
+	for i := 0; i < v; i++ {
+		e.div[i] = dot(b[i*m:(i+1)*m], sums)
 	}
 }

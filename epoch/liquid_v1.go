@@ -42,6 +42,7 @@ func (liquidAlphaV1) rates(e *Engine) {
 		}
 		e.quant[j] = max(p.AlphaLow, min(p.AlphaHigh, al))
 	}
+	e.alphaUniform = false
 	e.fillColumns(e.quant)
 }
 
@@ -75,6 +76,7 @@ func (liquidAlphaV1Paper) rates(e *Engine) {
 		al := 1 / (1 + math.Exp(-a*c+b))
 		e.quant[j] = 1 - max(p.AlphaLow, min(p.AlphaHigh, al))
 	}
+	e.alphaUniform = false
 	e.fillColumns(e.quant)
 }
 

@@ -29,8 +29,18 @@ func (liquidAlphaV2) rates(e *Engine) {
 	if p.LiquidAlphaEffectiveWeights {
 		x = e.wb
 	}
+	e.alphaUniform = false
 	lo, hi, k := p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness
 	clampExp := e.cfg.Compat == CompatChain
+	rate := func(d float64) float64 {
+		z := -k * (d - 0.5)
+		if clampExp {
+			z = max(-20, min(20, z))
+		}
+		sig := 1 / (1 + math.Exp(z))
+		return max(lo, min(hi, lo+sig*(hi-lo)))
+	}
+	atZero := rate(0) // d = 0 is common (weight at or below consensus)
 	v, m := e.v, e.m
 	for i := 0; i < v; i++ {
 		for j := 0; j < m; j++ {
@@ -42,12 +52,11 @@ func (liquidAlphaV2) rates(e *Engine) {
 			} else {
 				d = clamp01(b - w)
 			}
-			z := -k * (d - 0.5)
-			if clampExp {
-				z = max(-20, min(20, z))
+			if d == 0 {
+				e.alpha[idx] = atZero
+			} else {
+				e.alpha[idx] = rate(d)
 			}
-			sig := 1 / (1 + math.Exp(z))
-			e.alpha[idx] = max(lo, min(hi, lo+sig*(hi-lo)))
 		}
 	}
 }

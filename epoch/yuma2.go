@@ -16,17 +16,35 @@ type yuma2 struct{}
 
 func (yuma2) bondsAndDividends(e *Engine) {
 	eps := e.normEps()
-	e.instantBonds(e.delta)
-	if e.hasBonds {
-		e.colNormalize(e.bonds, eps)
-		for k, d := range e.delta {
-			a := e.alpha[k]
-			e.bonds[k] = a*d + (1-a)*e.bonds[k]
-		}
+	v, m := e.v, e.m
+	if !e.hasBonds {
+		e.instantBonds(e.bonds)
 	} else {
-		copy(e.bonds, e.delta)
+		// Old bonds are column-normalised; skip the pass when they already are.
+		var invOld []float64
+		if !e.bondsNormalized || eps != 0 {
+			invOld = e.colSums(e.bonds)
+			invertSums(invOld, eps)
+			invOld = append(e.quant[:0], invOld...) // keep: colSum is reused below
+		}
+		e.instantBonds(e.delta)
+		for i := 0; i < v; i++ {
+			b, d := e.bonds[i*m:(i+1)*m], e.delta[i*m:(i+1)*m]
+			for j := range b {
+				old := b[j]
+				if invOld != nil {
+					old *= invOld[j]
+				}
+				a := e.alphaConst
+				if !e.alphaUniform {
+					a = e.alpha[i*m+j]
+				}
+				b[j] = a*d[j] + (1-a)*old
+			}
+		}
 	}
 	e.colNormalize(e.bonds, eps)
+	e.bondsNormalized = eps == 0
 	e.dividendsFromBonds(e.bonds)
 }
 
@@ -44,8 +62,16 @@ func (yuma2a) bondsAndDividends(e *Engine) {
 }
 
 func (e *Engine) emaUnnormalised() {
+	e.bondsNormalized = false
 	if !e.hasBonds {
 		copy(e.bonds, e.delta)
+		return
+	}
+	if e.alphaUniform {
+		a := e.alphaConst
+		for k, d := range e.delta {
+			e.bonds[k] = a*d + (1-a)*e.bonds[k]
+		}
 		return
 	}
 	for k, d := range e.delta {
@@ -59,18 +85,22 @@ func (e *Engine) emaUnnormalised() {
 // consensus comes from the current weights. The engine substitutes W_prev
 // before clipping; the bond step is yuma2a's EMA on
 //
-//	ΔB_ij = s_i W̃_ij / Σ_k s_k W̃_kj,   W̃ = (1 − β) W_prev + β min(W_prev, C).
+//	ΔB_ij = s_i W̃_ij / Σ_k s_k W̃_kj,   W̃ = (1 − β) W_prev + β min(W_prev, C)
+//
+// normalised without yuma-simulation's epsilon (its code divides plainly).
 type yuma2b struct{}
 
 func (yuma2b) bondsAndDividends(e *Engine) {
 	v, m := e.v, e.m
+	inv := e.colSum
+	copy(inv, e.deltaSum)
+	invertSums(inv, 0)
 	for i := 0; i < v; i++ {
 		si := e.s[i]
 		for j := 0; j < m; j++ {
-			e.delta[i*m+j] = si * e.wb[i*m+j]
+			e.delta[i*m+j] = si * e.wb[i*m+j] * inv[j]
 		}
 	}
-	e.colNormalize(e.delta, 0) // yuma-simulation: no epsilon here, NaN → 0
 	e.emaUnnormalised()
 	e.dividendsFromBonds(e.bonds)
 }

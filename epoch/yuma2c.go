@@ -28,7 +28,6 @@ func (yuma2c) bondsAndDividends(e *Engine) {
 			e.bonds[k] = min((1-p.DecayRate)*old+buy, capI)
 		}
 	}
-	copy(e.delta, e.bonds)
-	e.colNormalize(e.delta, e.normEps())
-	e.dividendsFromBonds(e.delta)
+	e.bondsNormalized = false
+	e.dividendsFromShares(e.bonds, e.colSums(e.bonds), e.normEps())
 }

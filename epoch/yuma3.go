@@ -15,13 +15,30 @@ package epoch
 type yuma3 struct{}
 
 func (yuma3) bondsAndDividends(e *Engine) {
-	for k, x := range e.wb {
-		a := e.alpha[k]
-		e.bonds[k] = min(1, (1-a)*e.bonds[k]+max(0, a*x))
+	v, m := e.v, e.m
+	sums := e.colSum
+	clear(sums)
+	for i := 0; i < v; i++ {
+		b, wb := e.bonds[i*m:(i+1)*m], e.wb[i*m:(i+1)*m]
+		if e.alphaUniform {
+			a := e.alphaConst
+			for j, x := range wb {
+				y := min(1, (1-a)*b[j]+max(0, a*x))
+				b[j] = y
+				sums[j] += y
+			}
+			continue
+		}
+		al := e.alpha[i*m : (i+1)*m]
+		for j, x := range wb {
+			a := al[j]
+			y := min(1, (1-a)*b[j]+max(0, a*x))
+			b[j] = y
+			sums[j] += y
+		}
 	}
-	copy(e.delta, e.bonds)
-	e.colNormalize(e.delta, e.normEps())
-	e.dividendsFromBonds(e.delta)
+	e.bondsNormalized = false
+	e.dividendsFromShares(e.bonds, sums, e.normEps())
 	for i := range e.div {
 		e.div[i] *= e.s[i]
 	}
