@@ -18,7 +18,8 @@ func (c ConsensusCopier) Weights(h *History, t int, dst []float64) {
 	copy(dst, h.Consensus(t-c.Lag))
 }
 
-// Copier reports the weights validator Target submitted at epoch t - Lag. With
+// Copier reports the weights validator Target submitted at epoch t - Lag
+// (row-normalised, as the chain would reveal them). With
 // Lag 0 it copies the current epoch's weights (the driver evaluates the target
 // first). Before epoch Lag it reports Initial, or the epoch-0 signal.
 type Copier struct {

@@ -127,20 +127,20 @@ func (m *model) runOne(ctx context.Context, eng Stepper, v Variant, report func(
 	}
 	h := &History{
 		validators: nv, miners: nm, signal: m.signal,
-		weights:   make([]float64, ne*nv*nm),
-		consensus: rr.Consensus,
+		weights: rr.Weights, consensus: rr.Consensus,
 	}
+	// sub holds this epoch's submitted (raw) rows, which the engine receives
+	// as they are (compat modes normalise rows with their own conventions);
+	// the history keeps the row-normalised copies.
+	sub := make([]float64, nv*nm)
 	for t := 0; t < ne; t++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		for _, i := range m.order {
-			m.strategies[i].Weights(h, t, h.Weights(i, t))
-		}
-		sub := h.weights[t*nv*nm : (t+1)*nv*nm]
-		norm := rr.Weights[t*nv*nm : (t+1)*nv*nm]
-		for i := 0; i < nv; i++ {
-			row, out := sub[i*nm:(i+1)*nm], norm[i*nm:(i+1)*nm]
+			row := sub[i*nm : (i+1)*nm]
+			m.strategies[i].Weights(h, t, row)
+			out := h.Weights(i, t)
 			sum := 0.0
 			for _, x := range row {
 				sum += x

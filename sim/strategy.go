@@ -21,7 +21,7 @@ type Strategy interface {
 type History struct {
 	validators, miners int
 	signal             []float64 // epochs x miners
-	weights            []float64 // epochs x validators x miners, as submitted
+	weights            []float64 // epochs x validators x miners, row-normalised
 	consensus          []float64 // epochs x miners
 }
 
@@ -35,7 +35,8 @@ func (h *History) Signal(t int) []float64 { return h.signal[t*h.miners : (t+1)*h
 // epoch that has already run).
 func (h *History) Consensus(t int) []float64 { return h.consensus[t*h.miners : (t+1)*h.miners] }
 
-// Weights returns the weights validator v submitted at epoch t (read only).
+// Weights returns the weights validator v submitted at epoch t, normalised
+// to sum 1 (a zero row stays zero; read only).
 func (h *History) Weights(v, t int) []float64 {
 	off := (t*h.validators + v) * h.miners
 	return h.weights[off : off+h.miners]
