@@ -1,13 +1,12 @@
 package paper
 
-import (
-	"errors"
-
-	"github.com/yuma-go/yuma/epoch"
-)
+import "github.com/yuma-go/yuma/epoch"
 
 // defaultEngine builds the float engine of package epoch.
 func defaultEngine(cfg epoch.Config, validators, miners int) (Stepper, error) {
-	_, _, _ = cfg, validators, miners
-	return nil, errors.New("the float engine (epoch.New) is not available yet")
+	e, err := epoch.New(cfg, validators, miners)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }

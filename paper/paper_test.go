@@ -393,3 +393,75 @@ func TestClaimsTableColumns(t *testing.T) {
 		t.Error("empty table")
 	}
 }
+
+// TestEpochMatchesOracle runs the epoch engine's notebook mode and the
+// independent oracle on the same settings and compares every dividend.
+func TestEpochMatchesOracle(t *testing.T) {
+	fixed, _, err := VariantNotebook.configs(0.1, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for _, s := range []Setting{
+		{Rho: 0, Delta: 0.5, Lag: 5, Rounds: 20, Stake: [3]float64{1, 1, 98}},
+		{Rho: 0.3, Delta: -0.25, Lag: 2, Rounds: 12, Stake: [3]float64{1, 30, 69}},
+		{Rho: 0.1, Delta: 0.15, Lag: 9, Rounds: 15, Stake: [3]float64{5, 1, 94}},
+	} {
+		for _, a := range []float64{0.1, 0.5, 0.9} {
+			_, liquid, _ := VariantNotebook.configs(a, 0.9)
+			for _, cfg := range []epoch.Config{fixed, liquid} {
+				want, err := simulate(newOracle, cfg, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := simulate(defaultEngine, cfg, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for r := range want.Dividends {
+					for v := range 3 {
+						worst = math.Max(worst, math.Abs(got.Dividends[r][v]-want.Dividends[r][v]))
+					}
+				}
+			}
+		}
+	}
+	t.Logf("worst dividend gap epoch vs oracle: %.3g", worst)
+	if worst > 1e-9 {
+		t.Errorf("epoch notebook mode differs from the oracle by %.3g", worst)
+	}
+}
+
+// TestChainVariants pins the chain rules' numbers: with the chain's Yuma2
+// column renormalisation the copier's fresh bond column on miner A is adopted
+// in full, so D_5^k is 0.00503 with or without liquid alpha v1
+// (peers-and-paper.md 4.3), and liquid alpha then helps the copier catch up.
+func TestChainVariants(t *testing.T) {
+	r := run(t, "epoch", VariantChainV1)
+	f, l := r.Fig3.DividendAt(5)
+	within(t, "chain-v1 D_5^k fixed", f, 0.00503, 5e-6)
+	within(t, "chain-v1 D_5^k liquid", l, 0.00503, 5e-6)
+	if got := r.Fig3.FirstBelowOne(1); got != 6 {
+		t.Errorf("chain-v1 delta 0.5: first H_t < 1 at %d, want 6", got)
+	}
+	verdicts := map[string]bool{}
+	for _, c := range r.Claims {
+		verdicts[c.ID] = c.Holds
+	}
+	if verdicts["cut_delta05"] || verdicts["fig4_gain_delta04"] || !verdicts["fig5_symmetry"] {
+		t.Errorf("chain-v1 verdicts %v", verdicts)
+	}
+	y := run(t, "epoch", VariantYuma3V2)
+	if len(y.Claims) != len(r.Claims) || len(y.Fig5) != len(r.Fig5) {
+		t.Fatalf("yuma3-v2 result shape differs")
+	}
+	for _, row := range y.Fig3.Rows {
+		if row.T > 0 && (math.IsNaN(row.Amplification) || row.Amplification <= 0) {
+			t.Errorf("yuma3-v2 round %d: H = %v", row.T, row.Amplification)
+		}
+		d := row.DividendCopierLiquid
+		if !(d > 0 && d < 0.02) {
+			t.Errorf("yuma3-v2 round %d: copier dividend %v outside (0, 0.02)", row.T, d)
+		}
+	}
+}

@@ -13,7 +13,7 @@ func TestPanelsRenderAllCharts(t *testing.T) {
 	mk := func(title string) Chart {
 		return Chart{Title: title, XLabel: "x", YLabel: "y", Series: []Series{{Name: "s", X: []float64{0, 1, 2}, Y: []float64{1, 0, 2}}}}
 	}
-	p := Panels{Charts: []Chart{mk("first panel"), mk("second panel"), mk("third panel")}, Cols: 2}
+	p := Panels{Charts: []Chart{mk("first panel"), mk("second panel"), mk("third panel")}, Cols: 2, Width: 8, Height: 6}
 	svg, err := p.SVG()
 	if err != nil {
 		t.Fatal(err)
@@ -31,9 +31,9 @@ func TestPanelsRenderAllCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 columns x 2 rows of 16 x 10 cm at 150 dpi.
-	if b := img.Bounds(); b.Dx() < 1800 || b.Dy() < 1100 {
-		t.Errorf("PNG is %v, want about 1890 x 1181", b)
+	// 8 x 6 cm at 150 dpi.
+	if b := img.Bounds(); b.Dx() != 472 || b.Dy() != 354 {
+		t.Errorf("PNG is %v, want 472 x 354", b)
 	}
 	base := filepath.Join(t.TempDir(), "fig")
 	if err := p.WriteFiles(base); err != nil {
