@@ -94,12 +94,21 @@ func heat(rhos, xs []float64, cells func(yield func(rho, x, z float64))) [][]flo
 	return z
 }
 
+// cellLabels returns format when the grid is coarse enough (at most 21 cells
+// a side) for a value printed in every cell to stay legible, else "".
+func cellLabels(axis []float64, format string) string {
+	if len(axis) > 21 {
+		return ""
+	}
+	return format
+}
+
 func (r *Result) fig1Chart() report.HeatMap {
 	axis := grid(0, 0.5, r.Settings.Step)
 	return report.HeatMap{
 		Title:  fmt.Sprintf("Difference in dividend vs change in weight (Fig. 1), alpha_low %.1f", r.Settings.AlphaLow),
 		XLabel: "jump delta of miner A", YLabel: "initial signal rho of miner A", ZLabel: "mean G = D^j - D^k",
-		X: axis, Y: axis, LabelFormat: "%.4f", Width: 20, Height: 14,
+		X: axis, Y: axis, LabelFormat: cellLabels(axis, "%.4f"), Width: 20, Height: 14,
 		Z: heat(axis, axis, func(yield func(rho, x, z float64)) {
 			for _, c := range r.Fig1 {
 				yield(c.Rho, c.Delta, c.Penalty)
@@ -142,7 +151,7 @@ func (r *Result) fig5Chart() report.HeatMap {
 	return report.HeatMap{
 		Title:  fmt.Sprintf("Optimal alpha_low, alpha_high = %.1f (Fig. 5)", r.Settings.AlphaHigh),
 		XLabel: "rho + delta (final signal of miner A)", YLabel: "rho (initial signal of miner A)", ZLabel: "best alpha_low",
-		X: axis, Y: axis, LabelFormat: "%.1f", Width: 18, Height: 14,
+		X: axis, Y: axis, LabelFormat: cellLabels(axis, "%.1f"), Width: 18, Height: 14,
 		Z: heat(axis, axis, func(yield func(rho, x, z float64)) {
 			for _, c := range r.Fig5 {
 				yield(c.Rho, c.RhoPlusDelta, c.BestAlphaLow)

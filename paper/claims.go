@@ -187,3 +187,32 @@ func fmtNum(x float64) string {
 		return fmt.Sprintf("%.2f", x)
 	}
 }
+
+// LagTable renders the lag sweep's thresholds as a markdown table: per copier
+// stake share, the smallest lag at which the copier's relative dividend rate
+// drops below 1 and below 1 - take, without and with liquid alpha, and the
+// rates at the paper's lag of 5.
+func (r *Result) LagTable() string {
+	var b strings.Builder
+	take := 1 - r.Settings.Take
+	fmt.Fprintf(&b, "| copier stake | rate < 1 from lag (fixed / liquid) | rate < %.2f from lag (fixed / liquid) | rate at lag 5 (fixed / liquid) |\n|---|---|---|---|\n", take)
+	lag := func(l int) string {
+		if l == 0 {
+			return fmt.Sprintf("> %d", r.Settings.MaxLag)
+		}
+		return strconv.Itoa(l)
+	}
+	for _, th := range r.LagThresholds() {
+		fmt.Fprintf(&b, "| %g%% | %s / %s | %s / %s | %s / %s |\n", 100*th.CopierStake,
+			lag(th.FixedBelowOne), lag(th.LiquidBelowOne), lag(th.FixedBelowTake), lag(th.LiquidBelowTake),
+			fmtRate(th.RateFixedAtPaperLag), fmtRate(th.RateLiquidAtPaperLag))
+	}
+	return b.String()
+}
+
+func fmtRate(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", x)
+}

@@ -214,7 +214,8 @@ func (r *Result) write(dir string, withPNG bool) error {
 	if err := atomicfile.WriteFile(p("summary.json"), js); err != nil {
 		return fmt.Errorf("summary.json: %w", err)
 	}
-	md := "# " + string(r.Variant) + ": " + r.Variant.Describe() + "\n\n" + r.HeadlineTable() + "\n" + ClaimsTable([]*Result{r})
+	md := "# " + string(r.Variant) + ": " + r.Variant.Describe() + "\n\n" + r.HeadlineTable() + "\n" + ClaimsTable([]*Result{r}) +
+		"\n## Lag sweep: where copying stops paying\n\n" + r.LagTable()
 	if err := atomicfile.WriteFile(p("claims.md"), []byte(md)); err != nil {
 		return fmt.Errorf("claims.md: %w", err)
 	}

@@ -73,7 +73,8 @@ alpha v2; all runs the three (into --out/<variant>/) and prints one table.`,
 				if err := res.Write(dir); err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "%s: %s\nwrote %s\n\n%s\n", v, v.Describe(), dir, res.HeadlineTable())
+				fmt.Fprintf(e.stdout, "%s: %s\nwrote %s\n\n%s\nLag sweep (copier's dividend per stake over the honest validator's):\n\n%s\n",
+					v, v.Describe(), dir, res.HeadlineTable(), res.LagTable())
 				results = append(results, res)
 			}
 			table := paper.ClaimsTable(results)
