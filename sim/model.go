@@ -132,9 +132,16 @@ func (c checker) unit(field string, x float64) error {
 	return nil
 }
 
+// MaxValue bounds every stake, weight, signal and noise level, so that sums
+// and noisy draws stay finite.
+const MaxValue = 1e15
+
 func (c checker) nonNeg(field string, x float64) error {
 	if !finite(x) || x < 0 {
 		return c.errf(field, "must be a finite non-negative number, got %v", x)
+	}
+	if x > MaxValue {
+		return c.errf(field, "must be at most %g, got %v", MaxValue, x)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +47,9 @@ func TestParseScenarioRejectsBadInput(t *testing.T) {
 		{"mixed units", "stake: 0.6", "stake_tao: 6", "validators[1].stake", "same unit"},
 		{"missing stake", "stake: 0.6, ", "", "validators[0].stake", "missing"},
 		{"ragged weights", "weights: [1, 0]", "weights: [1, 0, 3]", "validators[1].strategy.schedule[0].weights", "3 entries"},
-		{"negative weight", "weights: [1, 0]", "weights: [1, -2]", "validators[1].strategy.schedule[0].weights[1]", "non-negative"},
+		{"negative weight", "weights: [1, 0]", "weights: [1, -2]", "validators[1].strategy.schedule[0].weights[1]", "[0, 1e+15]"},
+		{"huge weight", "weights: [1, 0]", "weights: [1, 1e300]", "validators[1].strategy.schedule[0].weights[1]", "[0, 1e+15]"},
+		{"huge sigma", "type: honest", "type: noisy, sigma: 1e300", "validators[0].strategy.sigma", "at most"},
 		{"nan weight", "weights: [1, 0]", "weights: [.nan, 0]", "validators[1].strategy.schedule[0].weights[0]", "finite"},
 		{"schedule not from 0", "from: 0", "from: 2", "validators[1].strategy.schedule[0].from", "epoch 0"},
 		{"unknown strategy", "type: honest", "type: lazy", "validators[0].strategy.type", "unknown strategy"},
@@ -188,6 +192,21 @@ func FuzzParseScenario(f *testing.F) {
 		}
 		if sc.Validate("fuzz.yaml") != nil {
 			t.Fatal("parsed scenario fails validation")
+		}
+		if sc.Epochs*len(sc.Validators)*len(sc.Miners) > 20000 {
+			return
+		}
+		var engines []*fakeEngine
+		res, err := Run(context.Background(), sc, Options{Engine: fakeFactory(&engines)})
+		if err != nil {
+			t.Fatalf("valid scenario failed to run: %v", err)
+		}
+		for _, rr := range res.Variants {
+			for _, w := range rr.Weights {
+				if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 || w > 1 {
+					t.Fatalf("recorded weight %v", w)
+				}
+			}
 		}
 	})
 }

@@ -57,8 +57,8 @@ func compileWeights(c checker, field string, w []float64, miners int) ([]float64
 		return nil, c.errf(field, "has %d entries, want one per miner (%d)", len(w), miners)
 	}
 	for j, x := range w {
-		if !finite(x) || x < 0 {
-			return nil, c.errf(fmt.Sprintf("%s[%d]", field, j), "weight must be a finite non-negative number, got %v", x)
+		if !finite(x) || x < 0 || x > MaxValue {
+			return nil, c.errf(fmt.Sprintf("%s[%d]", field, j), "weight must be a finite number in [0, %g], got %v", MaxValue, x)
 		}
 	}
 	return append([]float64(nil), w...), nil
