@@ -594,6 +594,13 @@ func (f *StepFile) EngineFor(float subnet.Engine) (subnet.Engine, error) {
 	switch f.Engine {
 	case "float":
 		if float != nil {
+			if c, ok := float.(interface {
+				CheckHyperparameters(subnet.Hyperparameters) error
+			}); ok {
+				if err := c.CheckHyperparameters(f.Hyper); err != nil {
+					return nil, err
+				}
+			}
 			return float, nil
 		}
 	case "chain", "chain-dense":

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/replay"
 )
 
@@ -20,7 +21,7 @@ set_stake, reset_bonds, commit/reveal, epoch); a file with "epochs" is a matrix
 replay of explicit stake and weights per epoch. See docs/replay.md.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var opts replay.Options
+			opts := replay.Options{FloatEngine: epoch.NewSubnet()}
 			if fields != "" {
 				opts.Fields = strings.Split(fields, ",")
 			}

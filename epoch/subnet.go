@@ -1,0 +1,604 @@
+package epoch
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
+
+	"github.com/yuma-go/yuma/fixed"
+	"github.com/yuma-go/yuma/internal/badinput"
+	"github.com/yuma-go/yuma/subnet"
+)
+
+// SubnetEngine is the float64 subnet.Engine: the chain's sparse epoch
+// (chain-epoch.md sections 4-6 and 8, subtensor's epoch_mechanism) computed
+// in float64 instead of I32F32, for chain-style step replays with
+// "engine": "float". Its outputs are proportions in [0, 1] (emission is the
+// normalised combined emission) and it stores its own float64 bonds in the
+// subnet state, so multi-epoch replays carry float bonds.
+//
+// Rules reproduced, in the chain's order: activity cutoff; stake threshold
+// (the owner exempt) and stake normalisation; validator permits (the
+// previous epoch's permits mask this epoch; the new ones are the top-k
+// non-zero stakes, ties broken as the chain's stable ascending sort does, the
+// owner always permitted); active stake; weight masks (non-permitted rows,
+// the diagonal except the owner's self-weight, weights older than the
+// target's registration, commit-reveal columns of uids registered after the
+// oldest pending commit) with explicit zeros kept; row normalisation; the
+// κ-weighted median consensus; clipping (an entry above a zero consensus is
+// removed); validator trust; incentive; the bonds-penalty interpolation
+// (only positive entries survive when 0 < β < 1); bonds of miners
+// registered since the last tempo dropped; then
+//
+//   - yuma2 (and yuma1 = yuma2 with α = 1, yuma2a = no renormalisation):
+//     column-normalised stored bonds, ΔB = column-normalised s_i W̃_ij, the
+//     EMA (α = 1 − bonds_moving_average, or liquid alpha v1's per-miner rate),
+//     column-normalised again, D = B I;
+//   - yuma3: B' = (1 − α) B + α W̃ over the union of entries, or with liquid
+//     alpha v2 the chain's sparse rule: α per (i, j) from a walk over each
+//     weight and bond row that assumes ascending columns (entries out of order
+//     read as 0), and a bond whose W̃ entry is absent is dropped;
+//     D_i = s_i Σ_j I_j B'_ij / Σ_k B'_kj;
+//
+// and the emission split I + D normalised, falling back to the active stake
+// (or the stake) when I + D sums to 0. Liquid alpha v2 acts only on yuma3
+// and v1 only on the yuma2 family, as on chain. yuma2b, yuma2c and v1-paper
+// have no state-machine form here (they need state the chain does not keep);
+// use a matrix replay for them.
+//
+// The only differences from the chain engine are float64 rounding instead of
+// I32F32 truncation and the u16 storage encodings (the float engine stores
+// its bonds unrounded). The differential test bounds the gap on one epoch
+// from the same state at 1e-6.
+type SubnetEngine struct{}
+
+var _ subnet.Engine = SubnetEngine{}
+
+// NewSubnet returns the float64 subnet engine.
+func NewSubnet() SubnetEngine { return SubnetEngine{} }
+
+// String describes the engine.
+func (SubnetEngine) String() string { return "float (sparse chain rules, float64)" }
+
+// sent is one sparse float entry (column j, value v).
+type sent struct {
+	j int
+	v float64
+}
+
+// CheckSubnetHyperparameters reports (as a *badinput.Error naming the field)
+// whether the float subnet engine supports h's Yuma version and liquid-alpha
+// mode.
+func CheckSubnetHyperparameters(h subnet.Hyperparameters) error {
+	switch h.Yuma {
+	case subnet.Yuma1, subnet.Yuma2, subnet.Yuma2a, subnet.Yuma3:
+	case subnet.Yuma2b, subnet.Yuma2c:
+		return badinput.New("", "", "yuma", "%s has no step-replay form in the float engine (it needs per-epoch state the chain does not keep); use a matrix replay (a file with epochs)", h.Yuma)
+	default:
+		return badinput.New("", "", "yuma", "unknown version %q (want yuma1, yuma2, yuma2a or yuma3)", h.Yuma)
+	}
+	switch h.LiquidAlpha {
+	case subnet.LiquidAlphaOff, subnet.LiquidAlphaV1, subnet.LiquidAlphaV2:
+	case subnet.LiquidAlphaV1Paper:
+		return badinput.New("", "", "liquid_alpha", "v1-paper is the notebooks' matrix rule; use a matrix replay (a file with epochs)")
+	default:
+		return badinput.New("", "", "liquid_alpha", "unknown mode %q (want off, v1 or v2)", h.LiquidAlpha)
+	}
+	return nil
+}
+
+// Epoch implements subnet.Engine. It does not modify st.
+func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, error) {
+	h := st.Hyper
+	if err := CheckSubnetHyperparameters(h); err != nil {
+		return subnet.EpochOutput{}, err
+	}
+	nr := st.Neurons
+	n := len(nr)
+	if n == 0 {
+		return subnet.EpochOutput{}, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
+	}
+	owner := -1
+	if h.OwnerUID != nil && *h.OwnerUID < n {
+		owner = *h.OwnerUID
+	}
+
+	// 1. Activity.
+	cutoff := h.ActivityCutoffBlocks()
+	active := make([]bool, n)
+	for i := range nr {
+		up, carry := bits.Add64(nr[i].LastUpdate, cutoff, 0)
+		if carry != 0 {
+			up = math.MaxUint64
+		}
+		active[i] = up >= block
+	}
+
+	// 2. Stake, with the threshold (owner exempt).
+	filtered := make([]uint64, n)
+	var total uint64
+	for i := range nr {
+		s := nr[i].Stake
+		if i != owner && s < h.StakeThreshold {
+			s = 0
+		}
+		filtered[i] = s
+		var carry uint64
+		total, carry = bits.Add64(total, s, 0)
+		if carry != 0 || total > math.MaxInt64 {
+			return subnet.EpochOutput{}, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
+		}
+	}
+	stake := make([]float64, n)
+	for i, s := range filtered {
+		if total > 0 {
+			stake[i] = float64(s) / float64(total)
+		}
+	}
+
+	// 3. Permits: the previous ones mask this epoch; the new ones are stored.
+	prevPermit := make([]bool, n)
+	for i := range nr {
+		prevPermit[i] = nr[i].ValidatorPermit || i == owner
+	}
+	newPermit := topKPermits(filtered, total, int(h.MaxAllowedValidators))
+	if owner >= 0 {
+		newPermit[owner] = true
+	}
+
+	// 4. Active stake.
+	activeStake := make([]float64, n)
+	for i := range stake {
+		if active[i] && prevPermit[i] {
+			activeStake[i] = stake[i]
+		}
+	}
+	normalizeInto(activeStake, activeStake, 0)
+
+	// 5. Weights and masks (explicit zeros kept), row-normalised.
+	w := make([][]sent, n)
+	for i := range nr {
+		if !prevPermit[i] {
+			continue
+		}
+		cb := uint64(math.MaxUint64)
+		if h.CommitReveal {
+			for _, c := range nr[i].Commits {
+				cb = min(cb, c.Block)
+			}
+		}
+		row := make([]sent, 0, len(nr[i].Weights))
+		sum := 0.0
+		for _, we := range nr[i].Weights {
+			j := int(we.UID)
+			switch {
+			case j >= n:
+				continue
+			case j == i && i != owner:
+				continue
+			case nr[i].LastUpdate <= nr[j].RegisteredAt:
+				continue
+			case cb < nr[j].RegisteredAt:
+				continue
+			}
+			row = append(row, sent{j, float64(we.Value)})
+			sum += float64(we.Value)
+		}
+		if sum > 0 {
+			for k := range row {
+				row[k].v /= sum
+			}
+		}
+		w[i] = row
+	}
+
+	// 6. Consensus: the κ-weighted median of each column over the validators
+	// with positive active stake (absent entries count as 0).
+	kappa := float64(h.Kappa) / 65535
+	consensus := sparseConsensus(activeStake, w, n, kappa)
+
+	// 7-9. Clipping, validator trust, incentive.
+	clipped := make([][]sent, n)
+	vtrust := make([]float64, n)
+	incentive := make([]float64, n)
+	for i, row := range w {
+		var out []sent
+		for _, e := range row {
+			c := consensus[e.j]
+			if c < e.v {
+				if c > 0 {
+					out = append(out, sent{e.j, c})
+				}
+				continue
+			}
+			out = append(out, e)
+		}
+		clipped[i] = out
+		for _, e := range out {
+			vtrust[i] += e.v
+			incentive[e.j] += activeStake[i] * e.v
+		}
+	}
+	normalizeInto(incentive, incentive, 0)
+
+	// 10. Weights for bonds: W̃ = W + β (clip(W) − W).
+	beta := float64(h.BondsPenalty) / 65535
+	wb := interpolateRows(w, clipped, n, beta)
+
+	// 11. Bonds and dividends.
+	var lastTempo uint64
+	switch {
+	case st.LastStepBlock != 0:
+		lastTempo = st.LastStepBlock + 1
+	case block > uint64(h.Tempo):
+		lastTempo = block - uint64(h.Tempo)
+	}
+	bonds := make([][]sent, n)
+	for i := range nr {
+		for _, be := range nr[i].Bonds {
+			j := int(be.UID)
+			if j >= n || lastTempo <= nr[j].RegisteredAt {
+				continue
+			}
+			bonds[i] = append(bonds[i], sent{j, be.Value})
+		}
+	}
+	alphaFixed := 1 - float64(h.BondsMovingAverage)/1e6
+	lo, hi := float64(h.AlphaLow)/65535, float64(h.AlphaHigh)/65535
+	dividends := make([]float64, n)
+	var ema [][]sent
+	if h.Yuma == subnet.Yuma3 {
+		if h.LiquidAlpha == subnet.LiquidAlphaV2 && anyNonZeroF(consensus) {
+			ema = emaLiquidV2(wb, bonds, consensus, n, lo, hi, float64(h.AlphaSigmoidSteepness)/100)
+		} else {
+			ema = emaRows(wb, bonds, n, func(int) float64 { return alphaFixed })
+		}
+		sums := colSumsRows(ema, n)
+		for i, row := range ema {
+			t := 0.0
+			for _, e := range row {
+				x := e.v
+				if s := sums[e.j]; s != 0 {
+					x /= s
+				}
+				t += incentive[e.j] * x
+			}
+			dividends[i] = t * activeStake[i]
+		}
+	} else {
+		if h.Yuma != subnet.Yuma2a {
+			colNormalizeRows(bonds, n)
+		}
+		delta := make([][]sent, n)
+		for i, row := range wb {
+			d := make([]sent, len(row))
+			for k, e := range row {
+				d[k] = sent{e.j, e.v * activeStake[i]}
+			}
+			delta[i] = d
+		}
+		colNormalizeRows(delta, n)
+		rate := func(int) float64 { return alphaFixed }
+		if h.Yuma == subnet.Yuma1 {
+			rate = func(int) float64 { return 1 }
+		} else if alpha, ok := liquidAlphaV1Rates(h.LiquidAlpha, consensus, lo, hi); ok {
+			rate = func(j int) float64 { return alpha[j] }
+		}
+		ema = emaRows(delta, bonds, n, rate)
+		if h.Yuma != subnet.Yuma2a {
+			colNormalizeRows(ema, n)
+		}
+		for i, row := range ema {
+			for _, e := range row {
+				dividends[i] += incentive[e.j] * e.v
+			}
+		}
+	}
+	normalizeInto(dividends, dividends, 0)
+	stored := make([][]subnet.BondEntry, n)
+	for i, row := range ema {
+		stored[i] = []subnet.BondEntry{}
+		if !newPermit[i] {
+			continue
+		}
+		for _, e := range row {
+			stored[i] = append(stored[i], subnet.BondEntry{UID: uint16(e.j), Value: e.v})
+		}
+	}
+
+	// 12. Emission: I + D normalised; when it sums to 0, the active stake (or
+	// the stake if that is all zero).
+	combined := make([]float64, n)
+	es := 0.0
+	for i := range combined {
+		combined[i] = incentive[i] + dividends[i]
+		es += combined[i]
+	}
+	normalizeInto(combined, combined, 0)
+	if es == 0 {
+		src := activeStake
+		if !anyNonZeroF(activeStake) {
+			src = stake
+		}
+		copy(combined, src)
+	}
+
+	// 13. Outputs (proportions; bonds dense).
+	denseStored := make([][]float64, n)
+	denseEMA := make([][]float64, n)
+	back := make([]float64, 2*n*n)
+	for i := 0; i < n; i++ {
+		denseStored[i] = back[2*i*n : (2*i+1)*n : (2*i+1)*n]
+		denseEMA[i] = back[(2*i+1)*n : (2*i+2)*n : (2*i+2)*n]
+		for _, b := range stored[i] {
+			denseStored[i][b.UID] = b.Value
+		}
+		for _, e := range ema[i] {
+			denseEMA[i][e.j] = e.v
+		}
+	}
+	_ = emission // a float engine reports the emission as a proportion
+	cp := func(x []float64) []float64 { return append([]float64(nil), x...) }
+	return subnet.EpochOutput{
+		Consensus:       consensus,
+		Incentive:       incentive,
+		Dividends:       dividends,
+		ValidatorTrust:  vtrust,
+		Emission:        combined,
+		ValidatorPermit: newPermit,
+		Active:          active,
+		Bonds:           denseStored,
+		StoredBonds:     stored,
+		Exact: &subnet.Proportions{
+			Consensus: cp(consensus), Incentive: cp(incentive), Dividends: cp(dividends),
+			ValidatorTrust: cp(vtrust), Emission: cp(combined), Bonds: denseEMA,
+		},
+	}, nil
+}
+
+// topKPermits is the chain's is_topk_nonzero on the normalised stake: the
+// non-zero stakes, and when there are at least k uids only the k largest. The
+// ranking key is the stake as the chain quantises it (floor(s·2^32/total)),
+// so that ties fall exactly where the chain's do: a stable ascending sort, the
+// lower uid losing a tie.
+func topKPermits(stake []uint64, total uint64, k int) []bool {
+	n := len(stake)
+	key := make([]fixed.I32F32, n)
+	out := make([]bool, n)
+	for i, s := range stake {
+		key[i] = fixed.I64F64RatioToI32F32(s, total)
+		out[i] = key[i] != 0
+	}
+	if n < k {
+		return out
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return key[idx[a]] < key[idx[b]] })
+	for _, i := range idx[:n-k] {
+		out[i] = false
+	}
+	return out
+}
+
+// sparseConsensus is the κ-weighted median of each column (chain-epoch.md
+// section 4 step 6) over the validators with positive stake.
+func sparseConsensus(stake []float64, w [][]sent, n int, kappa float64) []float64 {
+	var pos []int
+	total := 0.0
+	for i, s := range stake {
+		if s > 0 {
+			pos = append(pos, i)
+			total += s
+		}
+	}
+	k := len(pos)
+	colMajor := make([]float64, n*k)
+	nonzero := make([]bool, n)
+	for r, i := range pos {
+		for _, e := range w[i] {
+			colMajor[e.j*k+r] = e.v
+			if e.v != 0 {
+				nonzero[e.j] = true
+			}
+		}
+	}
+	out := make([]float64, n)
+	scores, stakes := make([]float64, k), make([]float64, k)
+	for j := 0; j < n; j++ {
+		if !nonzero[j] {
+			continue
+		}
+		copy(scores, colMajor[j*k:(j+1)*k])
+		for r, i := range pos {
+			stakes[r] = stake[i]
+		}
+		out[j] = weightedUpperQuantile(scores, stakes, kappa, total)
+	}
+	return out
+}
+
+// interpolateRows is the chain's interpolate_sparse: w for β = 0, the
+// clipped weights for β = 1 (both keep their entries' order and explicit
+// zeros), otherwise the positive entries of w + β (clip − w) in column order.
+func interpolateRows(w, clipped [][]sent, n int, beta float64) [][]sent {
+	switch beta {
+	case 0:
+		return w
+	case 1:
+		return clipped
+	}
+	out := make([][]sent, len(w))
+	r1, r2 := make([]float64, n), make([]float64, n)
+	for i := range w {
+		if len(w[i]) == 0 && len(clipped[i]) == 0 {
+			continue
+		}
+		clear(r1)
+		clear(r2)
+		for _, e := range w[i] {
+			r1[e.j] = e.v
+		}
+		for _, e := range clipped[i] {
+			r2[e.j] = e.v
+		}
+		var row []sent
+		for j := 0; j < n; j++ {
+			if v := r1[j] + beta*(r2[j]-r1[j]); v > 0 {
+				row = append(row, sent{j, v})
+			}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// colSumsRows returns the column sums of a sparse matrix.
+func colSumsRows(m [][]sent, n int) []float64 {
+	sums := make([]float64, n)
+	for _, row := range m {
+		for _, e := range row {
+			sums[e.j] += e.v
+		}
+	}
+	return sums
+}
+
+// colNormalizeRows divides every entry by its column sum (columns summing to
+// 0 are left alone).
+func colNormalizeRows(m [][]sent, n int) {
+	sums := colSumsRows(m, n)
+	for _, row := range m {
+		for k := range row {
+			if s := sums[row[k].j]; s != 0 {
+				row[k].v /= s
+			}
+		}
+	}
+}
+
+// emaRows is mat_ema_sparse with a per-column rate: α_j new + (1 − α_j) old
+// over the union of entries, keeping positive values in column order; a row
+// empty in both stays empty.
+func emaRows(newM, old [][]sent, n int, rate func(j int) float64) [][]sent {
+	out := make([][]sent, len(newM))
+	row := make([]float64, n)
+	for i := range newM {
+		if len(newM[i]) == 0 && len(old[i]) == 0 {
+			continue
+		}
+		clear(row)
+		for _, e := range newM[i] {
+			row[e.j] += rate(e.j) * e.v
+		}
+		for _, e := range old[i] {
+			row[e.j] += (1 - rate(e.j)) * e.v
+		}
+		for j, v := range row {
+			if v > 0 {
+				out[i] = append(out[i], sent{j, v})
+			}
+		}
+	}
+	return out
+}
+
+// emaLiquidV2 is the chain's sparse Yuma3 liquid-alpha EMA
+// (compute_liquid_alpha_values_sparse then mat_ema_alpha_sparse): per
+// (i, j) rate from the sigmoid of the buy/sell distance, read by walking
+// each W̃ and bond row with a pointer that assumes ascending columns; only
+// entries present in W̃'s row survive, B' = min(1, (1 − α) B + max(0, α W̃)),
+// kept when positive, in W̃'s order.
+func emaLiquidV2(wb, bonds [][]sent, consensus []float64, n int, lo, hi, steep float64) [][]sent {
+	out := make([][]sent, len(wb))
+	alpha := make([]float64, n)
+	decayed := make([]float64, n)
+	for i := range wb {
+		wr, br := wb[i], bonds[i]
+		if len(wr) == 0 {
+			continue // nothing survives: only W̃'s entries are kept
+		}
+		wi, bi := 0, 0
+		for j := 0; j < n; j++ {
+			var wv, bv float64
+			if wi < len(wr) && wr[wi].j == j {
+				wv = wr[wi].v
+				wi++
+			}
+			if bi < len(br) && br[bi].j == j {
+				bv = br[bi].v
+				bi++
+			}
+			alpha[j] = sigmoidAlpha(consensus[j], wv, bv, lo, hi, steep)
+		}
+		clear(decayed)
+		for _, e := range br {
+			decayed[e.j] = (1 - alpha[e.j]) * e.v
+		}
+		var row []sent
+		for _, e := range wr {
+			v := min(1, decayed[e.j]+max(0, alpha[e.j]*e.v))
+			if v > 0 {
+				row = append(row, sent{e.j, v})
+			}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// sigmoidAlpha is the chain's alpha_sigmoid in float64: the buy distance
+// clamp(w − c, 0, 1) when w ≥ b, else the sell distance clamp(b − w, 0, 1),
+// through α_lo + (α_hi − α_lo) / (1 + exp(clamp(−k (d − ½), −20, 20))).
+func sigmoidAlpha(c, w, b, lo, hi, steep float64) float64 {
+	d := clamp01(b - w)
+	if w >= b {
+		d = clamp01(w - c)
+	}
+	z := max(-20, min(20, -steep*(d-0.5)))
+	sig := 1 / (1 + math.Exp(z))
+	return max(lo, min(hi, lo+sig*(hi-lo)))
+}
+
+// liquidAlphaV1Rates is the chain's 2024 per-miner rate (see liquidAlphaV1);
+// ok is false when the fixed rate applies.
+func liquidAlphaV1Rates(mode string, consensus []float64, lo, hi float64) ([]float64, bool) {
+	if mode != subnet.LiquidAlphaV1 || !anyNonZeroF(consensus) {
+		return nil, false
+	}
+	s := slices.Clone(consensus)
+	slices.Sort(s)
+	ch, cl := quantileSorted(s, 0.75), quantileSorted(s, 0.25)
+	if !(ch > cl || ch != 0 || cl < 0) {
+		return nil, false
+	}
+	a, b := logisticParams(hi, lo, ch, cl)
+	out := make([]float64, len(consensus))
+	for j, c := range consensus {
+		z := b - a*c
+		al := 1.0 // the chain's exp returned 0 on I32F32 overflow
+		if z < 31*math.Ln2 {
+			al = 1 / (1 + math.Exp(z))
+		}
+		out[j] = max(lo, min(hi, al))
+	}
+	return out, true
+}
+
+func anyNonZeroF(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckHyperparameters is CheckSubnetHyperparameters as a method, so that a
+// replay can refuse an unsupported variant before it runs any step.
+func (SubnetEngine) CheckHyperparameters(h subnet.Hyperparameters) error {
+	return CheckSubnetHyperparameters(h)
+}
