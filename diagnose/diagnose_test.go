@@ -94,7 +94,7 @@ func TestShardsMergeByteForByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := whole.Write(filepath.Join(dir, "whole")); err != nil {
+	if err := whole.WriteFiles(filepath.Join(dir, "whole"), false); err != nil {
 		t.Fatal(err)
 	}
 	var parts []*Result
@@ -107,7 +107,7 @@ func TestShardsMergeByteForByte(t *testing.T) {
 			t.Fatal(err)
 		}
 		sd := filepath.Join(dir, "shard", string(rune('a'+i)))
-		if err := r.Write(sd); err != nil {
+		if err := r.WriteFiles(sd, false); err != nil {
 			t.Fatal(err)
 		}
 		back, err := ReadResult(sd)
@@ -126,7 +126,7 @@ func TestShardsMergeByteForByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := merged.Write(filepath.Join(dir, "merged")); err != nil {
+	if err := merged.WriteFiles(filepath.Join(dir, "merged"), false); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := os.ReadDir(filepath.Join(dir, "whole"))

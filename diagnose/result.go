@@ -332,7 +332,11 @@ func recommend(s *Subnet, c Config) *Recommendation {
 // Write writes the result into dir: result.json (everything, used by merge),
 // results.csv, recommendation.json, summary.csv, the charts (PNG and SVG) and
 // index.html. Every file is written atomically.
-func (r *Result) Write(dir string) error {
+func (r *Result) Write(dir string) error { return r.WriteFiles(dir, true) }
+
+// WriteFiles is Write with the PNG copies of the charts optional (SVG files
+// and the HTML page are always written).
+func (r *Result) WriteFiles(dir string, png bool) error {
 	js, err := json.MarshalIndent(r, "", " ")
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)
@@ -366,7 +370,14 @@ func (r *Result) Write(dir string) error {
 		return err
 	}
 	for _, c := range charts {
-		if err := c.chart.WriteFiles(filepath.Join(dir, c.file)); err != nil {
+		base := filepath.Join(dir, c.file)
+		if png {
+			if err := c.chart.WriteFiles(base); err != nil {
+				return fmt.Errorf("chart %s: %w", c.file, err)
+			}
+			continue
+		}
+		if err := atomicfile.Write(base+".svg", c.chart.RenderSVG); err != nil {
 			return fmt.Errorf("chart %s: %w", c.file, err)
 		}
 	}

@@ -2,6 +2,7 @@ package metagraph_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -84,6 +85,20 @@ func TestSN31Dataset(t *testing.T) {
 	}
 	if total < 4.95e6 || total > 4.96e6 {
 		t.Fatalf("total stake %.0f TAO, want about 4.955 M", total)
+	}
+	// The whole history goes into a store in one transaction and comes back equal.
+	st, err := metagraph.OpenStore(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if err := st.PutAll(ctx, snaps); err != nil {
+		t.Fatal(err)
+	}
+	back, err := st.Range(ctx, 31, 3600000, 3635640)
+	if err != nil || len(back) != 100 || !reflect.DeepEqual(back[57], snaps[57]) {
+		t.Fatalf("store round trip: %d snapshots, %v", len(back), err)
 	}
 }
 

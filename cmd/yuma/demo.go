@@ -68,7 +68,7 @@ and write one HTML report with both, charts inline, to --out/index.html.`,
 				return fmt.Errorf("diagnostic: %w", err)
 			}
 			dir := filepath.Join(out, "diagnose")
-			if err := res.Write(dir); err != nil {
+			if err := res.WriteFiles(dir, !d.noPNG); err != nil {
 				return err
 			}
 			printSummary(e, res, dir)

@@ -28,6 +28,7 @@ type diagnoseFlags struct {
 	take                                                          float64
 	tempos, workers, shardCount, maxValidators                    int
 	activityCutoff                                                uint64
+	noPNG                                                         bool
 }
 
 func (d *diagnoseFlags) register(cmd *cobra.Command, withInput bool) {
@@ -57,6 +58,7 @@ func (d *diagnoseFlags) register(cmd *cobra.Command, withInput bool) {
 	f.StringVar(&d.shard, "shard", "", "run part i/n of the grid, or auto (JOB_COMPLETION_INDEX, with --shard-count or JOB_COMPLETIONS)")
 	f.IntVar(&d.shardCount, "shard-count", 0, "number of shards for --shard auto")
 	f.IntVar(&d.workers, "workers", 0, "worker goroutines (0 = all cores)")
+	f.BoolVar(&d.noPNG, "no-png", false, "write the charts as SVG only (faster)")
 }
 
 func datasetNames() string {
@@ -213,7 +215,7 @@ tempos.`,
 			if err != nil {
 				return err
 			}
-			if err := res.Write(out); err != nil {
+			if err := res.WriteFiles(out, !d.noPNG); err != nil {
 				return err
 			}
 			printSummary(e, res, out)
@@ -264,7 +266,10 @@ func printSummary(e *env, res *diagnose.Result, out string) {
 }
 
 func newDiagnoseMergeCmd(e *env) *cobra.Command {
-	var out string
+	var (
+		out   string
+		noPNG bool
+	)
 	cmd := &cobra.Command{
 		Use:     "merge --out DIR SHARD_DIR...",
 		Short:   "Join the outputs of 'yuma diagnose --shard i/n' into the unsharded result",
@@ -283,7 +288,7 @@ func newDiagnoseMergeCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := res.Write(out); err != nil {
+			if err := res.WriteFiles(out, !noPNG); err != nil {
 				return err
 			}
 			printSummary(e, res, out)
@@ -291,6 +296,7 @@ func newDiagnoseMergeCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", filepath.Join("yuma-out", "diagnose"), "output directory")
+	cmd.Flags().BoolVar(&noPNG, "no-png", false, "write the charts as SVG only (faster)")
 	return cmd
 }
 
