@@ -119,8 +119,8 @@ func (o Options) validate() error {
 	if !finite(o.AlphaLow) || o.AlphaLow <= 0 || o.AlphaLow > o.AlphaHigh {
 		return bad("--alpha-low", "%v is not in (0, alpha_high = %v]", o.AlphaLow, o.AlphaHigh)
 	}
-	if !finite(o.Step) || o.Step < 0.001 || o.Step > 0.5 {
-		return bad("--step", "%v is not in [0.001, 0.5]", o.Step)
+	if !finite(o.Step) || o.Step < 0.005 || o.Step > 0.5 {
+		return bad("--step", "%v is not in [0.005, 0.5]", o.Step)
 	}
 	if len(o.AlphaLows) == 0 {
 		return bad("--alpha-lows", "empty grid")

@@ -76,10 +76,19 @@ type Result struct {
 	Claims    []Claim
 }
 
-// job is one simulated run of the grid.
+// job is one simulated run of the grid. Only the runs of Figs. 2 and 3 keep
+// their whole trajectory; the others keep the two numbers they feed.
 type job struct {
-	cfg epoch.Config
-	set Setting
+	cfg  epoch.Config
+	set  Setting
+	keep bool
+}
+
+// outcome is what a job leaves behind.
+type outcome struct {
+	meanG  float64     // mean of G_t over the rounds
+	sumDiv [3]float64  // dividends of j, k, c summed over the rounds
+	traj   *Trajectory // the whole run, for jobs with keep
 }
 
 // Run reproduces every figure of the paper's section 4.1 for opts.Variant,
@@ -109,11 +118,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	var jobs []job
-	add := func(c epoch.Config, s Setting) int { jobs = append(jobs, job{c, s}); return len(jobs) - 1 }
+	add := func(c epoch.Config, s Setting) int { jobs = append(jobs, job{cfg: c, set: s}); return len(jobs) - 1 }
+	keep := func(c epoch.Config, s Setting) int {
+		jobs = append(jobs, job{cfg: c, set: s, keep: true})
+		return len(jobs) - 1
+	}
 
 	// Figs. 2 and 3.
-	f2f, f2l := add(fixed, base(0, 0.1)), add(liquid, base(0, 0.1))
-	f3f, f3l := add(fixed, base(0, 0.5)), add(liquid, base(0, 0.5))
+	f2f, f2l := keep(fixed, base(0, 0.1)), keep(liquid, base(0, 0.1))
+	f3f, f3l := keep(fixed, base(0, 0.5)), keep(liquid, base(0, 0.5))
 
 	// Fig. 1: rho in [0, 0.5], delta in [0, 0.5 - rho].
 	type cellJob struct {
@@ -172,7 +185,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
-	trajs := make([]Trajectory, len(jobs))
+	outs := make([]outcome, len(jobs))
 	g := penalty.Grid{Total: len(jobs), Workers: o.Workers, Progress: o.Progress}
 	err = g.Run(ctx, func(_ context.Context, i int) error {
 		tr, err := simulate(newEngine, jobs[i].cfg, jobs[i].set)
@@ -180,7 +193,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return fmt.Errorf("rho %v delta %v lag %d (%s, liquid alpha %s, alpha_low %v): %w",
 				jobs[i].set.Rho, jobs[i].set.Delta, jobs[i].set.Lag, jobs[i].cfg.Yuma, jobs[i].cfg.LiquidAlpha, jobs[i].cfg.Params.AlphaLow, err)
 		}
-		trajs[i] = tr
+		g, err := tr.Penalty()
+		if err != nil {
+			return err
+		}
+		out := outcome{meanG: penalty.Mean(g)}
+		for _, d := range tr.Dividends {
+			for v := range out.sumDiv {
+				out.sumDiv[v] += d[v]
+			}
+		}
+		if jobs[i].keep {
+			out.traj = &tr
+		}
+		outs[i] = out
 		return nil
 	})
 	if err != nil {
@@ -188,47 +214,25 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	res := &Result{Variant: o.Variant, Settings: o.settings()}
-	meanG := func(i int) (float64, error) {
-		g, err := trajs[i].Penalty()
-		if err != nil {
-			return 0, err
-		}
-		return penalty.Mean(g), nil
-	}
-	if res.Fig2, err = dynamics(0.1, trajs[f2f], trajs[f2l]); err != nil {
+	if res.Fig2, err = dynamics(0.1, *outs[f2f].traj, *outs[f2l].traj); err != nil {
 		return nil, err
 	}
-	if res.Fig3, err = dynamics(0.5, trajs[f3f], trajs[f3l]); err != nil {
+	if res.Fig3, err = dynamics(0.5, *outs[f3f].traj, *outs[f3l].traj); err != nil {
 		return nil, err
 	}
 	for _, c := range fig1 {
-		m, err := meanG(c.idx)
-		if err != nil {
-			return nil, err
-		}
-		res.Fig1 = append(res.Fig1, PenaltyCell{Rho: c.rho, Delta: c.delta, Penalty: m})
+		res.Fig1 = append(res.Fig1, PenaltyCell{Rho: c.rho, Delta: c.delta, Penalty: outs[c.idx].meanG})
 	}
 	for di, d := range deltas {
-		m, err := meanG(fig4fixed[di])
-		if err != nil {
-			return nil, err
-		}
-		res.Fig4Fixed = append(res.Fig4Fixed, AlphaCell{Delta: d, AlphaLow: o.AlphaHigh, Penalty: m})
+		res.Fig4Fixed = append(res.Fig4Fixed, AlphaCell{Delta: d, AlphaLow: o.AlphaHigh, Penalty: outs[fig4fixed[di]].meanG})
 		for ai, a := range o.AlphaLows {
-			m, err := meanG(fig4[di][ai])
-			if err != nil {
-				return nil, err
-			}
-			res.Fig4 = append(res.Fig4, AlphaCell{Delta: d, AlphaLow: a, Penalty: m})
+			res.Fig4 = append(res.Fig4, AlphaCell{Delta: d, AlphaLow: a, Penalty: outs[fig4[di][ai]].meanG})
 		}
 	}
 	for _, b := range fig5 {
 		cell := BestCell{Rho: b.x, RhoPlusDelta: b.y, BestAlphaLow: math.NaN(), Penalty: math.NaN()}
 		for ai, idx := range b.idx {
-			m, err := meanG(idx)
-			if err != nil {
-				return nil, err
-			}
+			m := outs[idx].meanG
 			if math.IsNaN(cell.Penalty) || m > cell.Penalty {
 				cell.Penalty, cell.BestAlphaLow = m, o.AlphaLows[ai]
 			}
@@ -237,10 +241,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	for _, l := range lags {
 		cell := LagCell{Lag: l.lag, CopierStake: l.share}
-		if cell.RateFixed, cell.PenaltyFixed, err = lagMetrics(trajs[l.fixed], jobs[l.fixed].set.Stake); err != nil {
+		if cell.RateFixed, cell.PenaltyFixed, err = lagMetrics(outs[l.fixed].sumDiv, jobs[l.fixed].set.Stake); err != nil {
 			return nil, err
 		}
-		if cell.RateLiquid, cell.PenaltyLiquid, err = lagMetrics(trajs[l.liquidIx], jobs[l.liquidIx].set.Stake); err != nil {
+		if cell.RateLiquid, cell.PenaltyLiquid, err = lagMetrics(outs[l.liquidIx].sumDiv, jobs[l.liquidIx].set.Stake); err != nil {
 			return nil, err
 		}
 		res.Lag = append(res.Lag, cell)
@@ -278,14 +282,8 @@ func dynamics(delta float64, fixed, liquid Trajectory) (Dynamics, error) {
 // lagMetrics returns the copier's relative dividend rate over the whole run
 // (summed dividends per stake, copier over the honest j) and the mean
 // per-stake penalty (D^j/S^j - D^k/S^k) in units of the honest j's mean rate.
-func lagMetrics(tr Trajectory, stake [3]float64) (rate, pen float64, err error) {
-	sum := make([]float64, 3)
-	for _, d := range tr.Dividends {
-		for v := range sum {
-			sum[v] += d[v]
-		}
-	}
-	rate, err = penalty.RelativeRate(sum, stake[:], rowCopier, []int{rowHonest})
+func lagMetrics(sum [3]float64, stake [3]float64) (rate, pen float64, err error) {
+	rate, err = penalty.RelativeRate(sum[:], stake[:], rowCopier, []int{rowHonest})
 	if err != nil {
 		return 0, 0, fmt.Errorf("lag sweep: %w", err)
 	}
