@@ -13,8 +13,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/yuma-go/yuma/internal/atomicfile"
 	"github.com/yuma-go/yuma/report"
@@ -274,7 +277,8 @@ type WriteOptions struct {
 
 // WriteAll writes a result under dir: dir/summary.json, dir/index.html and, per variant,
 // dir/<variant>/series.csv and dir/<variant>/<chart>.png and .svg. Every file
-// is written atomically. It returns the paths written.
+// is written atomically; charts are rendered on up to GOMAXPROCS goroutines.
+// It returns the paths written.
 func WriteAll(ctx context.Context, dir string, res *sim.Result, opts WriteOptions) ([]string, error) {
 	var written []string
 	sum := SummaryOf(res)
@@ -293,14 +297,26 @@ func WriteAll(ctx context.Context, dir string, res *sim.Result, opts WriteOption
 		written = append(written, csvPath)
 		files := []string{filepath.Join(rr.Variant.Name, "series.csv")}
 		if !opts.NoCharts {
-			for _, nc := range Charts(res, &res.Variants[k]) {
-				if err := ctx.Err(); err != nil {
-					return written, err
-				}
+			charts := Charts(res, &res.Variants[k])
+			g, gctx := errgroup.WithContext(ctx)
+			g.SetLimit(runtime.GOMAXPROCS(0))
+			for _, nc := range charts {
 				base := filepath.Join(vdir, nc.Name)
-				if err := nc.Chart.WriteFiles(base); err != nil {
-					return written, fmt.Errorf("chart %s: %w", base, err)
-				}
+				g.Go(func() error {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					if err := nc.Chart.WriteFiles(base); err != nil {
+						return fmt.Errorf("chart %s: %w", base, err)
+					}
+					return nil
+				})
+			}
+			if err := g.Wait(); err != nil {
+				return written, err
+			}
+			for _, nc := range charts {
+				base := filepath.Join(vdir, nc.Name)
 				written = append(written, base+".png", base+".svg")
 				files = append(files, filepath.Join(rr.Variant.Name, nc.Name+".png"), filepath.Join(rr.Variant.Name, nc.Name+".svg"))
 			}
