@@ -27,6 +27,15 @@ Figures 1, 4 and 5 use the mean of G_t(j,k) = D_t^j - D_t^k over the rounds.</p>
 {{range .Claims}}<tr><td>{{.Claim}}</td><td>{{if .Holds}}holds{{else}}<strong>fails</strong>{{end}}</td><td>{{.Evidence}}</td></tr>
 {{end}}</tbody>
 </table>
+<h3>Lag sweep: where copying stops paying</h3>
+<p>Copier's dividend per stake over the honest validator's, summed over {{.Settings.SweepRounds}} rounds
+(delta {{.Settings.SweepDelta}}); "from lag" is the smallest lag (1..{{.Settings.MaxLag}}) below the threshold, 0 when never.</p>
+<table>
+<thead><tr><th>copier stake</th><th>rate &lt; 1 from lag (fixed / liquid)</th><th>rate &lt; 1 - take from lag (fixed / liquid)</th></tr></thead>
+<tbody>
+{{range .Lag}}<tr><td>{{.CopierStake}}</td><td>{{.FixedBelowOne}} / {{.LiquidBelowOne}}</td><td>{{.FixedBelowTake}} / {{.LiquidBelowTake}}</td></tr>
+{{end}}</tbody>
+</table>
 {{range .Figures}}<figure>
 {{.SVG}}
 <figcaption>{{.Caption}}</figcaption>
@@ -55,7 +64,8 @@ func (r *Result) HTMLSection() (template.HTML, error) {
 		Headlines []htmlHeadline
 		Claims    []Claim
 		Figures   []htmlFigure
-	}{Variant: r.Variant, Rules: r.Variant.Describe(), Settings: r.Settings, Claims: r.Claims}
+		Lag       []LagThreshold
+	}{Variant: r.Variant, Rules: r.Variant.Describe(), Settings: r.Settings, Claims: r.Claims, Lag: r.LagThresholds()}
 	for _, h := range r.Headlines {
 		data.Headlines = append(data.Headlines, htmlHeadline{h.Description, strconv.FormatFloat(h.Paper, 'g', -1, 64), fmtNum(h.Reproduced), h.Match})
 	}
