@@ -45,7 +45,7 @@ func (d Dynamics) panels(s Settings) report.Panels {
 	}
 	head := fmt.Sprintf("rho = 0.00, delta = %.2f", d.Delta)
 	return report.Panels{Cols: 2, Charts: []report.Chart{
-		{Title: "Weight on miner A | " + head, XLabel: "round t", YLabel: "weight",
+		{Title: "Weight on miner A | " + head, XLabel: "round t", YLabel: "weight", YMin: 0, YMax: 0.7,
 			Series: []report.Series{
 				{Name: "honest j (= consensus)", X: t, Y: col(func(r DynamicsRow) float64 { return r.WeightHonestA })},
 				{Name: fmt.Sprintf("copier k (lag %d)", s.Lag), X: t, Y: col(func(r DynamicsRow) float64 { return r.WeightCopierA }), Dashed: true},
