@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,6 +78,7 @@ and write one HTML report with both, charts inline, to --out/index.html.`,
 				return err
 			}
 			sections = append(sections, sec)
+			sections = append([]template.HTML{demoIntro(res, !noPaper)}, sections...)
 			page, err := diagnose.Page("yuma demo: the liquid-alpha paper and the weight-copying diagnostic on SN31", sections...)
 			if err != nil {
 				return err
@@ -93,4 +95,38 @@ and write one HTML report with both, charts inline, to --out/index.html.`,
 	cmd.Flags().BoolVar(&noPaper, "no-paper", false, "skip the paper reproduction")
 	d.register(cmd, false)
 	return cmd
+}
+
+// demoIntro is the report's opening paragraph: what is in it and the
+// diagnostic's answer in one sentence.
+func demoIntro(res *diagnose.Result, withPaper bool) template.HTML {
+	var b strings.Builder
+	b.WriteString("<p>Everything below ran offline on data embedded in the binary.")
+	if withPaper {
+		b.WriteString(" First, the liquid-alpha working paper's simulated setting, re-run; then")
+	} else {
+		b.WriteString(" Below,")
+	}
+	b.WriteString(" the weight-copying diagnostic on 100 tempos of real SN31 weights (Bittensor finney, blocks 3,600,000&ndash;3,635,640).")
+	for _, s := range res.Subnets {
+		if r := s.Recommendation; r != nil {
+			if r.NoLABelowOne.Found {
+				fmt.Fprintf(&b, " <strong>On %s a consensus copier stops out-earning the median honest validator (G &lt; 1) from a reveal period of %s", template.HTMLEscapeString(s.Name), tempos(r.NoLABelowOne.RevealPeriod))
+				if r.NoLABelowTake.Found {
+					fmt.Fprintf(&b, ", and stops paying after an %.0f%% take from %s.</strong>", 100*res.Config.Take, tempos(r.NoLABelowTake.RevealPeriod))
+				} else {
+					fmt.Fprintf(&b, "; no reveal period of the grid pushes it below 1 &minus; take (%.2f).</strong>", r.TakeThreshold)
+				}
+			}
+		}
+	}
+	b.WriteString("</p>")
+	return template.HTML(b.String())
+}
+
+func tempos(n int) string {
+	if n == 1 {
+		return "1 tempo"
+	}
+	return fmt.Sprintf("%d tempos", n)
 }
