@@ -201,6 +201,11 @@ bond_resets: [{epoch: 7, miner: b}]
 	if !near(s.TotalDividends[0], s.TotalStake[0]) || !near(s.MeanDividendPerStake[0], 1) || !near(s.MeanRelativeDividend[0], 0) {
 		t.Fatalf("summary %+v", s)
 	}
+	for i, g := range s.RelativeDividendRate {
+		if !near(g, 1) {
+			t.Fatalf("relative dividend rate of %d = %v, want 1 when paid pro rata", i, g)
+		}
+	}
 	if !near(s.FinalBonds[2][1], 5) || len(s.ZeroConsensusEpochs) != 0 {
 		t.Fatalf("summary bonds %v zero %v", s.FinalBonds, s.ZeroConsensusEpochs)
 	}
@@ -255,6 +260,22 @@ func TestRunRejectsBadVariantOverride(t *testing.T) {
 	_, err := Run(context.Background(), sc, Options{Engine: fakeFactory(&e), Runs: []RunSpec{{Yuma: "yuma7"}}})
 	if err == nil || !badinput.Is(err) {
 		t.Fatalf("want bad input, got %v", err)
+	}
+}
+
+func TestRelativeDividendRate(t *testing.T) {
+	// Three validators with equal stake; per-stake dividends 0.5, 1, 1.5 at
+	// epoch 0 and 1, 1, 1 at epoch 1; a fourth has no stake at epoch 0.
+	res := &Result{Validators: []string{"a", "b", "c", "d"}, Epochs: 2,
+		Stake: []float64{0.25, 0.25, 0.5, 0, 0.25, 0.25, 0.25, 0.25}}
+	rr := &RunResult{DividendPerStake: []float64{0.5, 1, 1.25, nan, 1, 1, 1, 1}}
+	g := relativeRate(res, rr)
+	// a: epoch 0: 0.5 / median(1, 1.25) = 0.5/1.125; epoch 1: 1.
+	want := []float64{(0.5/1.125 + 1) / 2, (1/0.875 + 1) / 2, (1.25/0.75 + 1) / 2, 1}
+	for i := range want {
+		if !near(g[i], want[i]) {
+			t.Fatalf("G[%d] = %v, want %v", i, g[i], want[i])
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -43,6 +44,11 @@ type Summary struct {
 	// MeanRelativeDividend is the mean over epochs of dividend share - stake
 	// share (yuma-simulation's "relative dividend").
 	MeanRelativeDividend Floats `json:"mean_relative_dividend"`
+	// RelativeDividendRate is the weight-copying paper's G for each validator:
+	// the mean over epochs of (D/S)_i / median over the other staked validators
+	// of (D/S), counting epochs where both are defined. Below 1, the validator
+	// earns less per unit of stake than the typical other validator.
+	RelativeDividendRate Floats `json:"relative_dividend_rate"`
 	// TotalStake is the sum over epochs of each validator's stake share, the
 	// pro-rata benchmark for TotalDividends.
 	TotalStake Floats `json:"total_stake"`
@@ -68,6 +74,7 @@ func summarise(res *Result, rr *RunResult) Summary {
 		TotalDividends:       make(Floats, nv),
 		MeanDividendPerStake: make(Floats, nv),
 		MeanRelativeDividend: make(Floats, nv),
+		RelativeDividendRate: relativeRate(res, rr),
 		TotalStake:           make(Floats, nv),
 		FinalDividends:       append(Floats(nil), rr.Dividends[(ne-1)*nv:]...),
 		MeanValidatorTrust:   make(Floats, nv),
@@ -111,4 +118,47 @@ func summarise(res *Result, rr *RunResult) Summary {
 		}
 	}
 	return s
+}
+
+// relativeRate computes Summary.RelativeDividendRate.
+func relativeRate(res *Result, rr *RunResult) Floats {
+	nv, ne := len(res.Validators), res.Epochs
+	out := make(Floats, nv)
+	others := make([]float64, 0, nv)
+	for i := 0; i < nv; i++ {
+		sum, n := 0.0, 0
+		for t := 0; t < ne; t++ {
+			if res.Stake[t*nv+i] <= 0 {
+				continue
+			}
+			others = others[:0]
+			for k := 0; k < nv; k++ {
+				if k != i && res.Stake[t*nv+k] > 0 {
+					others = append(others, rr.DividendPerStake[t*nv+k])
+				}
+			}
+			if len(others) == 0 {
+				continue
+			}
+			if med := median(others); med > 0 {
+				sum += rr.DividendPerStake[t*nv+i] / med
+				n++
+			}
+		}
+		out[i] = nan
+		if n > 0 {
+			out[i] = sum / float64(n)
+		}
+	}
+	return out
+}
+
+// median sorts x in place and returns its median.
+func median(x []float64) float64 {
+	slices.Sort(x)
+	n := len(x)
+	if n%2 == 1 {
+		return x[n/2]
+	}
+	return (x[n/2-1] + x[n/2]) / 2
 }

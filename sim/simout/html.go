@@ -48,6 +48,10 @@ Series: <code>&lt;variant&gt;/series.csv</code>; figures: <code>summary.json</co
 <table><tr><th>variant</th>{{range .S.Validators}}<th>{{.}}</th>{{end}}</tr>
 {{range .S.Variants}}<tr><td>{{.Name}}</td>{{range .Summary.MeanDividendPerStake}}<td>{{num .}}</td>{{end}}</tr>
 {{end}}</table>
+<h2>Relative dividend rate G (mean over epochs of (D/S) / median of the others' D/S)</h2>
+<table><tr><th>variant</th>{{range .S.Validators}}<th>{{.}}</th>{{end}}</tr>
+{{range .S.Variants}}<tr><td>{{.Name}}</td>{{range .Summary.RelativeDividendRate}}<td>{{num .}}</td>{{end}}</tr>
+{{end}}</table>
 {{if .Charts}}<h2>Charts</h2>
 <table class="grid"><tr><th></th>{{range .S.Variants}}<th>{{.Name}}</th>{{end}}</tr>
 {{range $k := .Kinds}}<tr><th>{{$k.Title}}</th>{{range $.S.Variants}}<td><a href="{{img .Name $k.Name}}.svg"><img src="{{img .Name $k.Name}}.svg" alt="{{$k.Title}} {{.Name}}"></a></td>{{end}}</tr>
