@@ -29,7 +29,10 @@ type Options struct {
 	// 0.01, 0.05, 0.1, 0.2, 0.3, 0.45. The honest j keeps 1% and c the rest.
 	CopierStakes []float64
 	// Take is the delegate take that copying must beat: 0.18.
-	Take     float64
+	Take float64
+	// Gamma is the discount of the long-term penalty Gamma(j,k) reported for
+	// Figs. 2 and 3 (eqs. 20 and 24): 0.95.
+	Gamma    float64
 	Workers  int           // goroutines; <= 0 means all cores
 	Progress progress.Func // called as grid jobs finish; may be nil
 	// Engine builds engines; nil means the float engine of package epoch.
@@ -55,6 +58,7 @@ type Settings struct {
 	SweepDelta   float64   `json:"sweep_delta"`
 	CopierStakes []float64 `json:"sweep_copier_stakes"`
 	Take         float64   `json:"take"`
+	Gamma        float64   `json:"gamma"`
 	Metric       string    `json:"figure_metric"`
 }
 
@@ -95,6 +99,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Take == 0 {
 		o.Take = 0.18
+	}
+	if o.Gamma == 0 {
+		o.Gamma = 0.95
 	}
 	return o
 }
@@ -150,6 +157,9 @@ func (o Options) validate() error {
 	if !finite(o.Take) || o.Take < 0 || o.Take >= 1 {
 		return bad("--take", "%v is not in [0, 1)", o.Take)
 	}
+	if !finite(o.Gamma) || o.Gamma <= 0 || o.Gamma > 1 {
+		return bad("--gamma", "%v is not in (0, 1]", o.Gamma)
+	}
 	return nil
 }
 
@@ -160,7 +170,7 @@ func (o Options) settings() Settings {
 		Kappa: 0.5, BondsPenalty: 1, Stake: []float64{1, 1, 98},
 		Step: o.Step, AlphaLows: append([]float64(nil), o.AlphaLows...),
 		MaxLag: o.MaxLag, SweepRounds: o.SweepRounds, SweepDelta: o.SweepDelta,
-		CopierStakes: append([]float64(nil), o.CopierStakes...), Take: o.Take,
+		CopierStakes: append([]float64(nil), o.CopierStakes...), Take: o.Take, Gamma: o.Gamma,
 		Metric: "Figs. 1, 4, 5: mean of G_t(j,k) = D_t^j - D_t^k over rounds 0..rounds-1",
 	}
 }

@@ -243,6 +243,7 @@ func TestBadOptions(t *testing.T) {
 		"--copier-stakes": {CopierStakes: []float64{0.5, 1}},
 		"--take":          {Take: -0.1},
 		"--sweep-rounds":  {SweepRounds: -4},
+		"--gamma":         {Gamma: 1.5},
 	}
 	for field, o := range bads {
 		o.Engine = newOracle
@@ -463,5 +464,24 @@ func TestChainVariants(t *testing.T) {
 		if !(d > 0 && d < 0.02) {
 			t.Errorf("yuma3-v2 round %d: copier dividend %v outside (0, 0.02)", row.T, d)
 		}
+	}
+}
+
+func TestLongTermPenalty(t *testing.T) {
+	r := run(t, "oracle", VariantNotebook)
+	for _, d := range []Dynamics{r.Fig2, r.Fig3} {
+		want, w := 0.0, 1.0
+		for _, row := range d.Rows {
+			w *= 0.95
+			want += w * row.PenaltyLiquid
+		}
+		within(t, "Gamma liquid", d.GammaLiquid, want, 1e-15)
+		if !(d.GammaFixed > 0) {
+			t.Errorf("delta %v: Gamma fixed %v", d.Delta, d.GammaFixed)
+		}
+	}
+	// Under the paper's rules liquid alpha raises the long-term penalty for delta 0.5.
+	if r.Fig3.GammaLiquid <= r.Fig3.GammaFixed {
+		t.Errorf("delta 0.5: Gamma %v (liquid) <= %v (fixed)", r.Fig3.GammaLiquid, r.Fig3.GammaFixed)
 	}
 }

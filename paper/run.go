@@ -27,6 +27,10 @@ type DynamicsRow struct {
 type Dynamics struct {
 	Delta float64       `json:"delta"`
 	Rows  []DynamicsRow `json:"-"`
+	// GammaFixed and GammaLiquid are the long-term penalties
+	// sum_t gamma^(t+1) G_t over the run (eqs. 20 and 24).
+	GammaFixed  float64 `json:"gamma_fixed"`
+	GammaLiquid float64 `json:"gamma_liquid"`
 }
 
 // PenaltyCell is one (rho, delta) cell of Fig. 1: the mean penalty under
@@ -214,10 +218,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	res := &Result{Variant: o.Variant, Settings: o.settings()}
-	if res.Fig2, err = dynamics(0.1, *outs[f2f].traj, *outs[f2l].traj); err != nil {
+	if res.Fig2, err = dynamics(0.1, o.Gamma, *outs[f2f].traj, *outs[f2l].traj); err != nil {
 		return nil, err
 	}
-	if res.Fig3, err = dynamics(0.5, *outs[f3f].traj, *outs[f3l].traj); err != nil {
+	if res.Fig3, err = dynamics(0.5, o.Gamma, *outs[f3f].traj, *outs[f3l].traj); err != nil {
 		return nil, err
 	}
 	for _, c := range fig1 {
@@ -255,7 +259,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 }
 
 // dynamics assembles Fig. 2 or 3 from the fixed and liquid runs.
-func dynamics(delta float64, fixed, liquid Trajectory) (Dynamics, error) {
+func dynamics(delta, gamma float64, fixed, liquid Trajectory) (Dynamics, error) {
 	gf, err := fixed.Penalty()
 	if err != nil {
 		return Dynamics{}, err
@@ -269,6 +273,12 @@ func dynamics(delta float64, fixed, liquid Trajectory) (Dynamics, error) {
 		return Dynamics{}, err
 	}
 	d := Dynamics{Delta: delta, Rows: make([]DynamicsRow, len(gf))}
+	if d.GammaFixed, err = penalty.Discounted(gf, gamma); err != nil {
+		return Dynamics{}, err
+	}
+	if d.GammaLiquid, err = penalty.Discounted(gl, gamma); err != nil {
+		return Dynamics{}, err
+	}
 	for t := range gf {
 		d.Rows[t] = DynamicsRow{
 			T: t, WeightHonestA: liquid.HonestA[t], WeightCopierA: liquid.CopierA[t],

@@ -59,6 +59,8 @@ type Summary struct {
 	// copier's relative dividend rate falls below 1 and below 1 - take (0 when
 	// it never does within 1..max lag).
 	LagSweep []LagThreshold `json:"lag_sweep"`
+	// LongTerm holds the discounted penalties Gamma(j,k) of Figs. 2 and 3.
+	LongTerm []Dynamics `json:"long_term_penalty"`
 }
 
 // LagThreshold is where copying stops paying for one copier stake share.
@@ -112,6 +114,7 @@ func (r *Result) Summary() Summary {
 		Headlines: r.Headlines,
 		Claims:    r.Claims,
 		LagSweep:  r.LagThresholds(),
+		LongTerm:  []Dynamics{r.Fig2, r.Fig3},
 	}
 }
 

@@ -45,7 +45,7 @@ alpha v2; all runs the three (into --out/<variant>/) and prints one table.`,
 				}
 				variants = []paper.Variant{v}
 			}
-			if err := rejectZero(cmd, "rounds", "lag", "alpha-low", "alpha-high", "step", "max-lag", "sweep-rounds", "sweep-delta"); err != nil {
+			if err := rejectZero(cmd, "rounds", "lag", "alpha-low", "alpha-high", "step", "max-lag", "sweep-rounds", "sweep-delta", "gamma"); err != nil {
 				return err
 			}
 			var err error
@@ -101,6 +101,7 @@ alpha v2; all runs the three (into --out/<variant>/) and prints one table.`,
 	f.Float64Var(&opts.SweepDelta, "sweep-delta", 0.5, "jump of miner A's signal in the lag sweep")
 	f.StringVar(&stakes, "copier-stakes", "0.01,0.05,0.1,0.2,0.3,0.45", "copier stake shares of the lag sweep (comma list)")
 	f.Float64Var(&opts.Take, "take", 0.18, "delegate take that copying must beat")
+	f.Float64Var(&opts.Gamma, "gamma", 0.95, "discount of the long-term penalty Gamma (Figs. 2-3)")
 	f.IntVar(&opts.Workers, "workers", 0, "worker goroutines (0 = all cores)")
 	return cmd
 }
