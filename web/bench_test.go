@@ -41,4 +41,3 @@ func BenchmarkMetagraphValidator(b *testing.B) {
 		}
 	}
 }
-

@@ -113,7 +113,18 @@ func (s *Server) handleDiagnoseRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.stream(w, r, func(ctx context.Context, prog progress.Func) (template.HTML, error) {
+	// Take the run slot before loading the history: a busy server answers
+	// 503 without decoding anything.
+	if !s.tryAcquire() {
+		s.busy(w)
+		return
+	}
+	defer s.release()
+	if o.Sources, err = s.diagnoseSources(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.streamHeld(w, r, func(ctx context.Context, prog progress.Func) (template.HTML, error) {
 		res, err := diagnose.Run(ctx, o, prog)
 		if err != nil {
 			return "", err
@@ -130,8 +141,8 @@ func (s *Server) handleDiagnoseRun(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// diagnoseOptions reads the form into diagnose.Options with the sources
-// loaded, using the CLI's parsers for the grid lists.
+// diagnoseOptions reads the form into diagnose.Options (without the
+// sources, see diagnoseSources), using the CLI's parsers for the grid lists.
 func (s *Server) diagnoseOptions(r *http.Request) (diagnose.Options, error) {
 	o := diagnose.DefaultOptions()
 	val := func(name, def string) string {
@@ -191,11 +202,14 @@ func (s *Server) diagnoseOptions(r *http.Request) (diagnose.Options, error) {
 	if cells > maxGridCells {
 		return o, badinput.New("", "", "grid", "%d cells exceed the dashboard's limit of %d; run large grids with yuma diagnose (it shards)", cells, maxGridCells)
 	}
+	switch src := strings.TrimSpace(r.FormValue("source")); {
+	case src == "upload", strings.HasPrefix(src, "dataset:"), strings.HasPrefix(src, "store:"):
+	case r.MultipartForm != nil && len(r.MultipartForm.File["snapshots"]) > 0:
+	default:
+		return o, badinput.New("", "", "source", "unknown source %q (want dataset:NAME, store:NETUID or upload)", src)
+	}
 	o.Workers = s.opts.Workers
 	o.Engine = s.opts.Engines.Diagnose
-	if o.Sources, err = s.diagnoseSources(r); err != nil {
-		return o, err
-	}
 	return o, nil
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -58,6 +59,7 @@ func TestE2EBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.datasets["sn31"] = sn31(t)
 	ts := httptest.NewServer(loopbackHosts(srv.Handler()))
 	defer ts.Close()
 
@@ -145,22 +147,28 @@ func TestE2EBrowser(t *testing.T) {
 		}
 		// switch the case: htmx posts the form and swaps the result in place
 		do(t,
-			chromedp.SetValue(css(`#case`), "case04"),
+			chromedp.SetValue(css(`#case`), "case02"),
 			chromedp.Evaluate[chromedp.Void](`document.querySelector("#case").dispatchEvent(new Event("change", {bubbles: true})); null`),
-			chromedp.WaitVisible(css(`section[data-scenario="case04"] figure[data-chart="incentives"] svg`)),
+			chromedp.WaitVisible(css(`section[data-scenario="case02"] figure[data-chart="incentives"] svg`)),
 		)
 		if n := evalInt(t, `document.querySelectorAll("#result svg").length`); n != 8 {
 			t.Errorf("%d charts after the swap, want 8", n)
 		}
 		first := evalString(t, `document.querySelector('#dividends-table tbody tr[data-variant="yuma3"] td[data-value]').dataset.value`)
 		// the number equals the CLI path's
-		sc, _ := sim.Lookup("case04", sim.CatalogueOptions{})
+		sc, _ := sim.Lookup("case02", sim.CatalogueOptions{})
 		res, err := sim.Run(context.Background(), sc, sim.Options{Runs: []sim.RunSpec{{Yuma: "yuma2", Compat: "chain"}, {Yuma: "yuma3", Compat: "chain"}}, Engine: srv.opts.Engines.Sim})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := num(t, first), res.Variants[1].Summary.TotalDividends[0]; got != want {
-			t.Errorf("page shows %v, CLI path %v", got, want)
+		want := res.Variants[1].Summary.TotalDividends[0]
+		if got := num(t, first); got != want {
+			t.Errorf("page holds %v, CLI path %v", got, want)
+		}
+		// and the cell reads as `yuma simulate` prints it (%.4f)
+		shown := evalString(t, `document.querySelector('#dividends-table tbody tr[data-variant="yuma3"] td[data-value]').textContent`)
+		if shown != fmt.Sprintf("%.4f", want) {
+			t.Errorf("cell shows %q, the CLI prints %.4f", shown, want)
 		}
 		shoot(t, "explore")
 	})
@@ -202,6 +210,11 @@ func TestE2EBrowser(t *testing.T) {
 		}
 		if label := evalString(t, `document.querySelector("#diagnose-progress .label").textContent`); !strings.HasPrefix(label, "done") {
 			t.Errorf("progress label %q", label)
+		}
+		if srv.opts.Engines.Diagnose == nil { // the float engine: this grid has a recommendation
+			if cmd := evalString(t, `document.querySelector("#diagnose-result .plans pre.cmd").textContent`); !strings.HasPrefix(cmd, "yuma hparams plan --netuid 31 alpha_low=") {
+				t.Errorf("plan command %q", cmd)
+			}
 		}
 		shoot(t, "diagnose")
 	})

@@ -66,7 +66,13 @@ func TestExplorePageRunsDefaultCase(t *testing.T) {
 // with the runs `yuma simulate --yuma ... --liquid-alpha ... --param ...`
 // builds gives the same total dividends, digit for digit.
 func TestExploreNumbersEqualCLIPath(t *testing.T) {
-	s, h := newTestServer(t, Options{})
+	for _, es := range engineSets {
+		t.Run(es.name, func(t *testing.T) { exploreEqualsCLI(t, es.eng()) })
+	}
+}
+
+func exploreEqualsCLI(t *testing.T, eng Engines) {
+	s, h := newTestServer(t, Options{Engines: eng})
 	form := url.Values{
 		"case": {"kappa-moves-second"}, "yuma": {"yuma2", "yuma3"}, "liquid_alpha": {"off", "v2"},
 		"compat": {"chain"}, "bonds_penalty": {"0.5"}, "kappa": {"0.6"},

@@ -12,11 +12,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/yuma-go/yuma/diagnose"
 	"github.com/yuma-go/yuma/epoch"
+	"github.com/yuma-go/yuma/metagraph"
+	"github.com/yuma-go/yuma/metagraph/datasets"
 	"github.com/yuma-go/yuma/paper"
 	"github.com/yuma-go/yuma/sim"
 )
@@ -108,6 +111,21 @@ func stubEngines(calls *atomic.Int64, gate chan struct{}) Engines {
 	}
 }
 
+// realEngines are the packages' float engines (epoch.New), given explicitly.
+func realEngines() Engines {
+	return Engines{
+		Sim:      sim.FloatEngine,
+		Paper:    func(c epoch.Config, v, m int) (paper.Stepper, error) { return epoch.New(c, v, m) },
+		Diagnose: func(c epoch.Config, v, m int) (diagnose.Stepper, error) { return epoch.New(c, v, m) },
+	}
+}
+
+// engineSets are the engines the number-equality tests run on.
+var engineSets = []struct {
+	name string
+	eng  func() Engines
+}{{"stub", func() Engines { return stubEngines(nil, nil) }}, {"float", realEngines}}
+
 // newTestServer returns a server on stub engines and its handler.
 func newTestServer(t *testing.T, opts Options) (*Server, http.Handler) {
 	t.Helper()
@@ -121,7 +139,24 @@ func newTestServer(t *testing.T, opts Options) (*Server, http.Handler) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.datasets["sn31"] = sn31(t)
 	return s, s.Handler()
+}
+
+var (
+	sn31Once  sync.Once
+	sn31Snaps []*metagraph.Snapshot
+	sn31Err   error
+)
+
+// sn31 decodes the bundled SN31 history once for all tests (servers only
+// read it).
+func sn31(t testing.TB) []*metagraph.Snapshot {
+	sn31Once.Do(func() { sn31Snaps, sn31Err = datasets.Load("sn31") })
+	if sn31Err != nil {
+		t.Fatal(sn31Err)
+	}
+	return sn31Snaps
 }
 
 func get(t testing.TB, h http.Handler, target string) *httptest.ResponseRecorder {

@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -328,20 +330,26 @@ func TestStreamLinesAreJSON(t *testing.T) {
 // says for the options `yuma diagnose --dataset sn31 --alpha-low 0.1,0.5
 // --alpha-high 0.9 --reveal-periods 0,2 --tempos 4` builds.
 func TestDiagnosePageEqualsDirectRun(t *testing.T) {
-	s, h := newTestServer(t, Options{})
-	rec := postForm(t, h, "/diagnose/run", with(smallGrid, "source", "dataset:sn31"), false)
+	for _, es := range engineSets {
+		t.Run(es.name, func(t *testing.T) { diagnoseEqualsDirect(t, es.eng()) })
+	}
+}
+
+func diagnoseEqualsDirect(t *testing.T, eng Engines) {
+	s, h := newTestServer(t, Options{Engines: eng})
+	rec := postForm(t, h, "/diagnose/run", with(smallGrid, "source", "dataset:sn31", "tempos", "2"), false)
 	page := final(t, readStream(t, rec.Body))
 	if page.Error != "" {
 		t.Fatal(page.Error)
 	}
 	o := diagnose.DefaultOptions()
-	o.AlphaLow, o.AlphaHigh, o.RevealPeriods, o.Tempos = []float64{0.1, 0.5}, []float64{0.9}, []int{0, 2}, 4
+	o.AlphaLow, o.AlphaHigh, o.RevealPeriods, o.Tempos = []float64{0.1, 0.5}, []float64{0.9}, []int{0, 2}, 2
 	o.Engine, o.Workers = s.opts.Engines.Diagnose, 1
-	src, err := diagnose.LoadDataset("sn31")
+	snaps, err := s.dataset("sn31")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Sources = []diagnose.Source{src}
+	o.Sources = []diagnose.Source{{Name: "sn31", Snapshots: snaps}}
 	res, err := diagnose.Run(context.Background(), o, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -356,5 +364,32 @@ func TestDiagnosePageEqualsDirectRun(t *testing.T) {
 	}
 	if page.HTML != string(sec+plans) {
 		t.Error("the page's diagnostic differs from diagnose.Run's section for the same options")
+	}
+}
+
+// On the real engine and the bundled SN31 history, the small grid finds a
+// recommendation; the page's `yuma hparams plan` command sets exactly it.
+func TestDiagnosePlanMatchesRecommendation(t *testing.T) {
+	_, h := newTestServer(t, Options{Engines: realEngines()})
+	form := with(smallGrid, "source", "dataset:sn31", "reveal_periods", "0,2,4", "tempos", "6")
+	rec := postForm(t, h, "/diagnose/run", form, false)
+	f := final(t, readStream(t, rec.Body))
+	if f.Error != "" {
+		t.Fatal(f.Error)
+	}
+	recRe := regexp.MustCompile(`Recommended: reveal period (\d+) with alpha_low ([0-9.]+), alpha_high ([0-9.]+)`)
+	m := recRe.FindStringSubmatch(f.HTML)
+	if m == nil {
+		t.Fatal("no recommendation with liquid alpha on this grid")
+	}
+	cmd := fmt.Sprintf("yuma hparams plan --netuid 31 alpha_low=%s alpha_high=%s commit_reveal_weights_enabled=true commit_reveal_period=%s", m[2], m[3], m[1])
+	if m[1] == "0" {
+		cmd = fmt.Sprintf("yuma hparams plan --netuid 31 alpha_low=%s alpha_high=%s commit_reveal_weights_enabled=false", m[2], m[3])
+	}
+	if !strings.Contains(f.HTML, cmd) {
+		t.Errorf("page lacks %q", cmd)
+	}
+	if !strings.Contains(f.HTML, "sudo_set_alpha_values") {
+		t.Error("no btcli call for the alphas")
 	}
 }

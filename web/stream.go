@@ -37,12 +37,20 @@ const (
 // client goes away (the request context is cancelled) or after RunTimeout.
 // The caller has validated the request: stream only answers 503 when every
 // slot is busy.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, job func(ctx context.Context, prog progress.Func) (template.HTML, error)) {
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, job runJob) {
 	if !s.tryAcquire() {
 		s.busy(w)
 		return
 	}
 	defer s.release()
+	s.streamHeld(w, r, job)
+}
+
+// runJob is a long run: it reports progress and returns the HTML to show.
+type runJob func(ctx context.Context, prog progress.Func) (template.HTML, error)
+
+// streamHeld is stream for a caller that already holds a run slot.
+func (s *Server) streamHeld(w http.ResponseWriter, r *http.Request, job runJob) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RunTimeout)
 	defer cancel()
 	rc := http.NewResponseController(w)
