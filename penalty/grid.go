@@ -86,6 +86,9 @@ func ParseShard(text string) (Shard, error) {
 		return Shard{}, fmt.Errorf("shard %q: want two integers i/n", text)
 	}
 	s := Shard{Index: i, Count: n}
+	if n < 1 {
+		return Shard{}, fmt.Errorf("shard %q: the count must be at least 1", text)
+	}
 	if err := s.Validate(); err != nil {
 		return Shard{}, err
 	}

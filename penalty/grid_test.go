@@ -153,7 +153,7 @@ func TestParseShard(t *testing.T) {
 	if err != nil || s != (Shard{Index: 2, Count: 5}) || s.String() != "2/5" {
 		t.Errorf("ParseShard = %v, %v", s, err)
 	}
-	for _, bad := range []string{"", "3", "5/5", "-1/2", "a/b", "1/0", "1/2/3"} {
+	for _, bad := range []string{"", "3", "5/5", "-1/2", "a/b", "1/0", "0/0", "1/2/3"} {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("ParseShard(%q): no error", bad)
 		}
