@@ -3,6 +3,7 @@ package diagnose
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -52,6 +53,9 @@ func groupByNetuid(name string, snaps []*metagraph.Snapshot) []Source {
 func LoadStore(ctx context.Context, path string, netuids []int, from, to uint64) ([]Source, error) {
 	if len(netuids) == 0 {
 		return nil, badinput.New("", "", "--netuid", "required with --store")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, badinput.New(path, "", "--store", "cannot read the store: %v", err)
 	}
 	st, err := metagraph.OpenStore(path)
 	if err != nil {

@@ -31,6 +31,7 @@ func TestDiagnoseBadInput(t *testing.T) {
 		{[]string{"diagnose", "--snapshots", bad}, "destination uid 7 is not registered"},
 		{[]string{"diagnose", "--snapshots", filepath.Join(dir, "missing")}, "missing"},
 		{[]string{"diagnose", "--store", filepath.Join(dir, "s.db")}, "--netuid"},
+		{[]string{"diagnose", "--store", filepath.Join(dir, "none.db"), "--netuid", "31"}, "cannot read the store"},
 		{[]string{"diagnose", "merge", "--out", dir, filepath.Join(dir, "nothing")}, "no diagnostic result"},
 		{[]string{"diagnose", "import", "--store", filepath.Join(dir, "s.db"), bad}, "bad.json"},
 	}
