@@ -90,3 +90,36 @@ func checkInvariants(t *testing.T, name string, res *Result) {
 		}
 	}
 }
+
+// TestCommitRevealLagPenalisesCopier is the behaviour commit-reveal relies
+// on: in testdata/scenarios/commit-reveal-copier.yaml, where the miners'
+// signal changes at epochs 10-14, a consensus copier earns less per stake
+// than the other validators (G < 1), and the longer the reveal lag the less it
+// earns, under every variant the scenario runs.
+func TestCommitRevealLagPenalisesCopier(t *testing.T) {
+	prev := map[string]float64{}
+	for lag := 1; lag <= 6; lag++ {
+		sc, err := LoadFile("../testdata/scenarios/commit-reveal-copier.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Validators[2].Strategy.Type != "consensus_copier" {
+			t.Fatal("scenario changed: validator 2 is not the copier")
+		}
+		sc.Validators[2].Strategy.Lag = &lag
+		res, err := Run(context.Background(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rr := range res.Variants {
+			g, total := rr.Summary.RelativeDividendRate[2], rr.Summary.TotalDividends[2]
+			if !(g < 1) {
+				t.Errorf("lag %d %s: copier G = %v, want < 1", lag, rr.Variant.Name, g)
+			}
+			if p, ok := prev[rr.Variant.Name]; ok && !(total < p) {
+				t.Errorf("lag %d %s: copier total dividends %v not below lag %d's %v", lag, rr.Variant.Name, total, lag-1, p)
+			}
+			prev[rr.Variant.Name] = total
+		}
+	}
+}
