@@ -122,3 +122,29 @@ func TestPaperScenarioReproducesPaper(t *testing.T) {
 		}
 	}
 }
+
+// TestPaperSettingFile checks that the scenario file form of the paper's
+// setting (testdata/scenarios/paper-setting.json) gives exactly the built-in
+// PaperScenario's dividends.
+func TestPaperSettingFile(t *testing.T) {
+	sc, err := LoadFile("../testdata/scenarios/paper-setting.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtIn, err := Run(context.Background(), PaperScenario(0, 0.5), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range builtIn.Variants {
+		a, b := fromFile.Variants[k].Dividends, builtIn.Variants[k].Dividends
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("variant %d: dividends differ at %d: %v vs %v", k, i, a[i], b[i])
+			}
+		}
+	}
+}
