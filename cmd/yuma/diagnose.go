@@ -224,7 +224,7 @@ tempos.`,
 	}
 	d.register(cmd, true)
 	cmd.Flags().StringVar(&out, "out", filepath.Join("yuma-out", "diagnose"), "output directory")
-	cmd.AddCommand(newDiagnoseMergeCmd(e), newDiagnoseImportCmd(e))
+	cmd.AddCommand(newDiagnoseMergeCmd(e), newDiagnoseImportCmd(e), newDiagnoseExportCmd(e))
 	return cmd
 }
 
@@ -366,5 +366,49 @@ is imported in one transaction: a bad file leaves the store unchanged.`,
 	}
 	cmd.Flags().StringVar(&store, "store", "", "snapshot store (SQLite file; created if missing)")
 	cmd.Flags().StringVar(&dataset, "dataset", "", "import a bundled dataset: "+datasetNames())
+	return cmd
+}
+
+func newDiagnoseExportCmd(e *env) *cobra.Command {
+	var (
+		store, out, netuids string
+		from, to            uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "export --store FILE --netuid N --out DIR",
+		Short: "Write snapshots from a store as snapshot files (netuid<N>_block<B>.json.gz)",
+		Long: `Write the snapshots of the given subnets and block range from a snapshot store
+into DIR, one gzip-compressed snapshot file per block (the format of
+docs/snapshots.md), e.g. to share a history or to edit it before
+'yuma diagnose --snapshots DIR'.`,
+		Example: "  yuma diagnose export --store yuma.db --netuid 31 --from 3600000 --out snaps/",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if store == "" || out == "" {
+				return usagef("--store and --out are required")
+			}
+			d := diagnoseFlags{store: store, netuids: netuids, from: from, to: to}
+			srcs, err := d.sources(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, src := range srcs {
+				for _, s := range src.Snapshots {
+					name := filepath.Join(out, fmt.Sprintf("netuid%d_block%d.json.gz", s.Netuid, s.Block))
+					if err := metagraph.WriteSnapshotFile(name, s); err != nil {
+						return err
+					}
+				}
+				fmt.Fprintf(e.stdout, "%s: %d snapshots written to %s\n", src.Name, len(src.Snapshots), out)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&store, "store", "", "snapshot store to read")
+	f.StringVar(&netuids, "netuid", "", "subnet(s), e.g. 31 or 31,15")
+	f.Uint64Var(&from, "from", 0, "first block")
+	f.Uint64Var(&to, "to", 0, "last block (0 = latest)")
+	f.StringVar(&out, "out", "", "output directory")
 	return cmd
 }

@@ -64,6 +64,17 @@ func TestDiagnoseImport(t *testing.T) {
 	if code, out, _ := runCLI(t, "diagnose", "import", "--store", store, pt); code != 0 || !strings.Contains(out, "netuid 15: 1 snapshots") {
 		t.Fatalf("re-import: %d %q", code, out)
 	}
+	// Export to snapshot files and diagnose from them.
+	snaps := filepath.Join(dir, "snaps")
+	if code, out, stderr := runCLI(t, "diagnose", "export", "--store", store, "--netuid", "15", "--out", snaps); code != 0 || !strings.Contains(out, "sn15: 1 snapshots") {
+		t.Fatalf("export: %d %q %q", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(snaps, "netuid15_block4769998.json.gz")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "diagnose", "--snapshots", snaps, "--no-png", "--tempos", "2", "--reveal-periods", "0", "--alpha-low", "0.5", "--alpha-high", "0.5", "--out", filepath.Join(dir, "d")); code != 0 {
+		t.Fatalf("diagnose from exported files: %s", stderr)
+	}
 	// A store from a newer schema is refused with exit 2.
 	db, err := sql.Open("sqlite", store)
 	if err != nil {
