@@ -174,11 +174,16 @@ func TestE2EBrowser(t *testing.T) {
 	})
 
 	t.Run("paper", func(t *testing.T) {
+		// a coarse grid keeps the test fast; screenshots show the paper's own grid
+		paperStep, paperRounds := "0.25", "10"
+		if shots != "" {
+			paperStep, paperRounds = "0.05", "20"
+		}
 		do(t,
 			chromedp.Navigate(ts.URL+"/paper"),
 			chromedp.WaitVisible(css(`#paper-form`)),
-			chromedp.SetValue(css(`select[name="step"]`), "0.25"),
-			chromedp.SetValue(css(`input[name="rounds"]`), "10"),
+			chromedp.SetValue(css(`select[name="step"]`), paperStep),
+			chromedp.SetValue(css(`input[name="rounds"]`), paperRounds),
 			chromedp.Click(css(`#paper-form button[type="submit"]`)),
 			chromedp.WaitVisible(css(`#paper-result[data-complete="true"] figure svg`)),
 		)

@@ -18,6 +18,7 @@ import (
 	"github.com/yuma-go/yuma/diagnose"
 	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/metagraph"
+	"github.com/yuma-go/yuma/paper"
 )
 
 // smallGrid is a diagnostic grid small enough for unit tests.
@@ -391,5 +392,27 @@ func TestDiagnosePlanMatchesRecommendation(t *testing.T) {
 	}
 	if !strings.Contains(f.HTML, "sudo_set_alpha_values") {
 		t.Error("no btcli call for the alphas")
+	}
+}
+
+// The paper page shows paper.Run's own section for the options `yuma paper
+// --step 0.25 --rounds 6` builds, on the float engine.
+func TestPaperPageEqualsDirectRun(t *testing.T) {
+	_, h := newTestServer(t, Options{Engines: realEngines()})
+	rec := postForm(t, h, "/paper/run", url.Values{"variant": {"yuma3-v2"}, "step": {"0.25"}, "rounds": {"6"}}, false)
+	page := final(t, readStream(t, rec.Body))
+	if page.Error != "" {
+		t.Fatal(page.Error)
+	}
+	res, err := paper.Run(context.Background(), paper.Options{Variant: paper.VariantYuma3V2, Step: 0.25, Rounds: 6, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := res.HTMLSection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.HTML != string(sec) {
+		t.Error("the page's reproduction differs from paper.Run's section for the same options")
 	}
 }
