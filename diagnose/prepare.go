@@ -80,6 +80,9 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 			}
 		}
 	}
+	if v := snaps[len(snaps)-1].YumaVersion; v != "" && v != string(o.Yuma) {
+		h.warnings = append(h.warnings, fmt.Sprintf("the snapshots were taken under %s but this run uses %s (see --yuma and --liquid-alpha)", v, o.Yuma))
+	}
 	if !h.static && len(snaps) < epochs {
 		return nil, badinput.New(src.Name, "", "snapshots",
 			"history has %d snapshots but the grid needs %d (largest reveal period + tempos); lower --tempos or --reveal-periods, or fetch more blocks", len(snaps), epochs)
