@@ -136,6 +136,7 @@ func findNumpyClass(module, name string) (any, error) {
 
 type callable func(args ...any) (any, error)
 
+// Call implements types.Callable.
 func (c callable) Call(args ...any) (any, error) { return c(args...) }
 
 // asBytes accepts a bytes value or a latin-1 decoded string (how numpy's
@@ -163,6 +164,7 @@ type dtype struct {
 	order string // "<" or ">" or "|"
 }
 
+// PySetState reads numpy.dtype's pickled state (its byte order).
 func (d *dtype) PySetState(state any) error {
 	t, ok := state.(*types.Tuple)
 	if !ok || t.Len() < 2 {
@@ -242,6 +244,8 @@ type ndarray struct {
 	data  []float64
 }
 
+// PySetState reads numpy.ndarray's pickled state: (version, shape, dtype,
+// fortran order, raw data).
 func (a *ndarray) PySetState(state any) error {
 	t, ok := state.(*types.Tuple)
 	if !ok || t.Len() < 5 {
