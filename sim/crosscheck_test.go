@@ -12,6 +12,14 @@ type golden struct {
 	div   [3]float64
 }
 
+// bondGolden is one validator's expected bond row [S1, S2] after an epoch.
+// The chain stores floor(b * 65535), and the test targets are 4-decimal
+// roundings of those, so they are compared within 2e-4.
+type bondGolden struct {
+	epoch, validator int
+	bonds            [2]float64
+}
+
 // TestCatalogueReproducesChainYuma3Tests runs catalogue cases 1, 14 and 8 on
 // the float engine (yuma3, liquid alpha v2 or off, chain compat, the case
 // parameters) and compares the dividends with subtensor's Yuma3 golden tests
@@ -36,22 +44,31 @@ func checkChainYuma3(t *testing.T, engine EngineFactory) {
 		return sc
 	}
 	tests := []struct {
-		name string
-		la   string
-		sc   func() *Scenario
-		want []golden
+		name  string
+		la    string
+		sc    func() *Scenario
+		want  []golden
+		bonds []bondGolden
 	}{
 		{"kappa_moves_first", "v2", func() *Scenario { sc, _ := Lookup("kappa-moves-first", CatalogueOptions{}); return sc }, []golden{
 			{0, [3]float64{0.8, 0.1, 0.1}}, {1, [3]float64{1, 0, 0}}, {2, [3]float64{0.9382, 0.0618, 0}},
 			{3, [3]float64{0.8819, 0.0773, 0.0407}}, {4, [3]float64{0.8564, 0.0844, 0.0592}}, {5, [3]float64{0.8418, 0.0884, 0.0697}},
+		}, []bondGolden{
+			{0, 0, [2]float64{0.1013, 0}}, {0, 1, [2]float64{0.1013, 0}}, {0, 2, [2]float64{0.1013, 0}},
+			{1, 0, [2]float64{0.0908, 0.1013}}, {1, 1, [2]float64{0.3697, 0}}, {1, 2, [2]float64{0.3697, 0}},
+			{2, 0, [2]float64{0.0815, 0.1924}}, {2, 1, [2]float64{0.3170, 0.1013}}, {2, 2, [2]float64{0.5580, 0}},
+			{5, 0, [2]float64{0.0588, 0.4139}}, {5, 1, [2]float64{0.2157, 0.3478}}, {5, 2, [2]float64{0.3089, 0.2742}},
 		}},
 		{"one_epoch_switch", "v2", caseWithSwitchAt2, []golden{
 			{0, [3]float64{0.33, 0.33, 0.34}}, {1, [3]float64{0.33, 0.33, 0.34}}, {2, [3]float64{0.3782, 0.3782, 0.2436}},
 			{3, [3]float64{0.3628, 0.3628, 0.2745}}, {4, [3]float64{0.3541, 0.3541, 0.2917}}, {5, [3]float64{0.3487, 0.3487, 0.3026}},
-		}},
+		}, []bondGolden{{2, 2, [2]float64{0.1715, 0.2987}}}},
 		{"liquid_alpha_disabled", "off", caseWithSwitchAt2, []golden{
 			{0, [3]float64{0.33, 0.33, 0.34}}, {1, [3]float64{0.33, 0.33, 0.34}}, {2, [3]float64{0.3734, 0.3734, 0.2532}},
 			{3, [3]float64{0.3611, 0.3611, 0.2779}}, {4, [3]float64{0.3541, 0.3541, 0.2919}}, {5, [3]float64{0.3495, 0.3495, 0.3009}},
+		}, []bondGolden{
+			{0, 0, [2]float64{0.025, 0}}, {1, 0, [2]float64{0.0494, 0}}, {2, 0, [2]float64{0.0731, 0}},
+			{0, 1, [2]float64{0.025, 0}}, {1, 1, [2]float64{0.0494, 0}}, {2, 1, [2]float64{0.0731, 0}},
 		}},
 		{"bonds_reset", "v2", func() *Scenario {
 			sc, _ := Lookup("case08", CatalogueOptions{})
@@ -82,6 +99,8 @@ func checkChainYuma3(t *testing.T, engine EngineFactory) {
 			{0, [3]float64{0.8, 0.1, 0.1}}, {1, [3]float64{0.8944, 0.0528, 0.0528}}, {2, [3]float64{0.5230, 0.2385, 0.2385}},
 			{19, [3]float64{0.7919, 0.1040, 0.1040}}, {20, [3]float64{0.7928, 0.1036, 0.1036}},
 			{21, [3]float64{0.8467, 0.0766, 0.0766}}, {40, [3]float64{0.7928, 0.1036, 0.1036}},
+		}, []bondGolden{
+			{20, 0, [2]float64{0, 0.8687}}, {20, 1, [2]float64{0, 0.9079}}, {20, 2, [2]float64{0, 0.9079}},
 		}},
 	}
 	for _, tc := range tests {
@@ -101,7 +120,18 @@ func checkChainYuma3(t *testing.T, engine EngineFactory) {
 					}
 				}
 			}
-			t.Logf("%s: worst gap %.2e", tc.name, worst)
+			b := res.Variants[0].Bonds
+			worstB := 0.0
+			for _, g := range tc.bonds {
+				for j, w := range g.bonds {
+					got := b[(g.epoch*3+g.validator)*2+j]
+					worstB = math.Max(worstB, math.Abs(got-w))
+					if math.Abs(got-w) > 2e-4 {
+						t.Errorf("epoch %d validator %d miner %d: bond %.4f, chain test %.4f", g.epoch, g.validator, j, got, w)
+					}
+				}
+			}
+			t.Logf("%s: worst dividend gap %.2e, worst bond gap %.2e", tc.name, worst, worstB)
 		})
 	}
 }
