@@ -9,7 +9,7 @@ import (
 // BenchmarkExploreRun measures one explorer request: case01 (40 epochs,
 // 3 validators, 2 miners) under two variants, with eight SVG charts.
 func BenchmarkExploreRun(b *testing.B) {
-	s, err := New(Options{Engines: e2eEngines(b)})
+	s, err := New(Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

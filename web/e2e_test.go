@@ -15,7 +15,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/internal/atomicfile"
 	"github.com/yuma-go/yuma/sim"
 )
@@ -33,16 +32,6 @@ func chromium() string {
 	return ""
 }
 
-// e2eEngines returns the real engines when the float engine is in the tree,
-// otherwise the stub (the pages are still driven end to end).
-func e2eEngines(t testing.TB) Engines {
-	if _, err := sim.FloatEngine(epoch.Config{Yuma: epoch.Yuma3, LiquidAlpha: epoch.LiquidAlphaOff, Compat: epoch.CompatChain}, 1, 1); err != nil {
-		t.Logf("float engine unavailable (%v): the browser test drives the pages on the stub engine", err)
-		return stubEngines(nil, nil)
-	}
-	return Engines{}
-}
-
 // TestE2EBrowser loads every page in a real headless Chromium, runs a small
 // scenario, a paper reproduction and a diagnostic sweep through the UI and
 // checks the rendered charts and numbers. With YUMA_SCREENSHOTS=DIR it
@@ -55,7 +44,7 @@ func TestE2EBrowser(t *testing.T) {
 	if bin == "" {
 		t.Skip("no Chromium binary found (install Debian's chromium or set YUMA_CHROMIUM); browser test skipped")
 	}
-	srv, err := New(Options{Engines: e2eEngines(t), Workers: 2})
+	srv, err := New(Options{Workers: 2}) // the packages' own engines, as `yuma serve` runs
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +205,7 @@ func TestE2EBrowser(t *testing.T) {
 		if label := evalString(t, `document.querySelector("#diagnose-progress .label").textContent`); !strings.HasPrefix(label, "done") {
 			t.Errorf("progress label %q", label)
 		}
-		if srv.opts.Engines.Diagnose == nil { // the float engine: this grid has a recommendation
+		{ // on the float engine this grid of the SN31 history has a recommendation
 			if cmd := evalString(t, `document.querySelector("#diagnose-result .plans pre.cmd").textContent`); !strings.HasPrefix(cmd, "yuma hparams plan --netuid 31 alpha_low=") {
 				t.Errorf("plan command %q", cmd)
 			}

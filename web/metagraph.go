@@ -57,9 +57,14 @@ type mgView struct {
 	VTrustChain     float64 // the chain-exact epoch's validator trust
 	VTrustExplained float64 // sum of the Clipped column
 	StakeShare      float64
-	Rows            []mgRow
-	Chart           template.HTML
-	Notes           []string
+	// Stored is the snapshot's own value (validator trust for a validator,
+	// consensus for a miner) as a proportion, when the snapshot has it: what
+	// the chain stored at that block, for comparison with the replay.
+	Stored    float64
+	HasStored bool
+	Rows      []mgRow
+	Chart     template.HTML
+	Notes     []string
 }
 
 type mgPage struct {
@@ -458,6 +463,9 @@ func explain(s *metagraph.Snapshot, uid int, role, file string) (*mgView, error)
 	if isValidator {
 		v.Role = "validator"
 		v.VTrustChain = ex.ValidatorTrust[uid]
+		if uid < len(s.ValidatorTrust) {
+			v.Stored, v.HasStored = float64(s.ValidatorTrust[uid])/65535, true
+		}
 		for j, wij := range w[uid] {
 			c := ex.Consensus[j]
 			if wij == 0 {
@@ -474,6 +482,9 @@ func explain(s *metagraph.Snapshot, uid int, role, file string) (*mgView, error)
 	} else {
 		v.Role = "miner"
 		v.Consensus, v.Incentive = ex.Consensus[uid], ex.Incentive[uid]
+		if uid < len(s.Consensus) {
+			v.Stored, v.HasStored = float64(s.Consensus[uid])/65535, true
+		}
 		for i := range st.Neurons {
 			if !st.Neurons[i].ValidatorPermit || st.Neurons[i].Stake == 0 {
 				continue

@@ -139,6 +139,20 @@ func TestMetagraphUpload(t *testing.T) {
 	if vt := valueOf(t, body, "vtrust"); math.Abs(vt-1) > 1e-9 {
 		t.Errorf("vtrust %v, want 1", vt)
 	}
+	if strings.Contains(body, `id="stored"`) {
+		t.Error("a stored value shown for a snapshot without one")
+	}
+	// with the chain's stored outputs, the page shows them beside the replay
+	snap.ValidatorTrust = []uint16{65535, 0, 0, 0}
+	snap.Consensus = []uint16{0, 0, 65535, 0}
+	rec = postMultipart(t, h, "/metagraph", url.Values{"uid": {"0"}}, map[string][][2]string{"snapshot": {{"tiny.json", snapshotJSON(t, snap)}}})
+	if got := valueOf(t, rec.Body.String(), "stored"); got != 1 {
+		t.Errorf("stored vtrust %v", got)
+	}
+	rec = postMultipart(t, h, "/metagraph", url.Values{"uid": {"2"}}, map[string][][2]string{"snapshot": {{"tiny.json", snapshotJSON(t, snap)}}})
+	if got, c := valueOf(t, rec.Body.String(), "stored"), valueOf(t, rec.Body.String(), "consensus"); got != 1 || c != 1 {
+		t.Errorf("miner 2: stored consensus %v, replayed %v; want 1 and 1", got, c)
+	}
 	rec = postMultipart(t, h, "/metagraph", url.Values{"uid": {"1"}}, map[string][][2]string{"snapshot": {{"tiny.json", snapshotJSON(t, snap)}}})
 	if vt := valueOf(t, rec.Body.String(), "vtrust"); math.Abs(vt) > 1e-9 {
 		t.Errorf("validator 1 vtrust %v, want 0 (its miner has no consensus)", vt)
