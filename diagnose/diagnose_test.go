@@ -255,3 +255,32 @@ func TestNotebookEquivalence(t *testing.T) {
 		}
 	}
 }
+
+// TestSN31Golden pins the headline numbers of the default (notebook) grid on
+// the bundled SN31 history, as documented in docs/diagnose.md. The oracle
+// cross-check above guards the engine; this guards the whole pipeline.
+func TestSN31Golden(t *testing.T) {
+	o := DefaultOptions()
+	o.Sources = []Source{sn31(t)}
+	res, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Subnets[0]
+	if s.FirstBlock != 3610440 || s.LastBlock != 3620880 || s.Honest != 18 || len(s.Rows) != 15*16 {
+		t.Fatalf("window %d-%d, honest %d, rows %d", s.FirstBlock, s.LastBlock, s.Honest, len(s.Rows))
+	}
+	golden := map[int]float64{0: 1.063905664, 1: 0.9782760883, 15: 0.898575875, 29: 0.8207958668}
+	for _, b := range s.Baseline {
+		if want, ok := golden[b.RevealPeriod]; ok && math.Abs(float64(b.GCumulative)-want) > 1e-6 {
+			t.Errorf("rp %d: G %v, want %v", b.RevealPeriod, b.GCumulative, want)
+		}
+	}
+	rec := s.Recommendation
+	if !rec.NoLABelowOne.Found || rec.NoLABelowOne.RevealPeriod != 1 || rec.LABelowTake.Found || rec.NoLABelowTake.Found {
+		t.Errorf("recommendation %+v", rec)
+	}
+	if rec.Best.AlphaLow != 0.9 || rec.Best.AlphaHigh != 0.9 || rec.Best.RevealPeriod != 1 {
+		t.Errorf("best %+v", rec.Best)
+	}
+}
