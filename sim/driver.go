@@ -107,6 +107,9 @@ func Run(ctx context.Context, sc *Scenario, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("simulate %s, variant %s: %w", sc.Name, v.Name, err)
 		}
 		rr.Summary = summarise(res, rr)
+		if w, ok := eng.(interface{ Warnings() []string }); ok {
+			rr.Summary.Warnings = append(rr.Summary.Warnings, w.Warnings()...)
+		}
 		res.Variants = append(res.Variants, *rr)
 	}
 	return res, nil

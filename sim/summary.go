@@ -66,6 +66,10 @@ type Summary struct {
 	// ZeroConsensusEpochs lists epochs where no miner reached consensus (every
 	// consensus value is 0), e.g. when every validator backs a different miner.
 	ZeroConsensusEpochs []int `json:"zero_consensus_epochs"`
+	// Warnings are the engine's notes about degenerate epochs (for example an
+	// all-zero consensus under compat yuma-simulation, where the Python
+	// simulator's result is undefined).
+	Warnings []string `json:"warnings"`
 }
 
 func summarise(res *Result, rr *RunResult) Summary {
@@ -83,6 +87,7 @@ func summarise(res *Result, rr *RunResult) Summary {
 		FinalConsensus:       append(Floats(nil), rr.Consensus[(ne-1)*nm:]...),
 		FinalBonds:           make([]Floats, nv),
 		ZeroConsensusEpochs:  []int{},
+		Warnings:             []string{},
 	}
 	for i := 0; i < nv; i++ {
 		count := 0

@@ -87,6 +87,18 @@ weights, dividends, dividend_per_stake, bonds and incentives (.png and .svg).`,
 				}
 				fmt.Fprintf(e.stdout, "%s: %d variants, %d files in %s\n", sc.Name, len(res.Variants), len(written), dir)
 				for _, rr := range res.Variants {
+					ws := rr.Summary.Warnings
+					for k, w := range ws {
+						if k == 3 {
+							fmt.Fprintf(e.stderr, "yuma: warning: %s/%s: %d more engine warnings in summary.json\n", sc.Name, rr.Variant.Name, len(ws)-k)
+							break
+						}
+						fmt.Fprintf(e.stderr, "yuma: warning: %s/%s: %s\n", sc.Name, rr.Variant.Name, w)
+					}
+					if n := len(rr.Summary.ZeroConsensusEpochs); n > 0 {
+						fmt.Fprintf(e.stderr, "yuma: warning: %s/%s: no miner reached consensus in %d epoch(s), first %d\n",
+							sc.Name, rr.Variant.Name, n, rr.Summary.ZeroConsensusEpochs[0])
+					}
 					fmt.Fprintf(e.stdout, "  %-28s total dividends", rr.Variant.Name)
 					for i, v := range res.Validators {
 						fmt.Fprintf(e.stdout, " %s=%.4f", v, rr.Summary.TotalDividends[i])

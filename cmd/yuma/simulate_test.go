@@ -91,3 +91,26 @@ func TestSimulateWritesOutputs(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulateWarnsAboutDegenerateEpochs(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "split.yaml")
+	src := `name: split
+epochs: 5
+runs: [{yuma: yuma3, compat: yuma-simulation}]
+miners: [{name: a, signal: {type: constant, value: 1}}, {name: b, signal: {type: constant, value: 1}}]
+validators:
+  - {name: x, stake: 0.5, strategy: {type: fixed, schedule: [{from: 0, weights: [1, 0]}]}}
+  - {name: y, stake: 0.5, strategy: {type: fixed, schedule: [{from: 0, weights: [0, 1]}]}}
+`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "simulate", f, "--no-charts", "--out", dir, "--param", "kappa=0.6")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "no miner reached consensus in 5 epoch(s)") || !strings.Contains(stderr, "2 more engine warnings") {
+		t.Fatalf("stderr %q", stderr)
+	}
+}
