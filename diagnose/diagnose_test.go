@@ -165,6 +165,10 @@ func TestBadHistory(t *testing.T) {
 	if _, err := Run(ctx, o, nil); !badinput.Is(err) {
 		t.Fatalf("alpha out of range: %v", err)
 	}
+	o.AlphaLow, o.AlphaHigh = []float64{0.7}, []float64{0.3}
+	if _, err := Run(ctx, o, nil); !badinput.Is(err) {
+		t.Fatalf("empty alpha grid: %v", err)
+	}
 	if _, err := Run(ctx, smallOptions(), nil); !badinput.Is(err) {
 		t.Fatalf("no source: %v", err)
 	}

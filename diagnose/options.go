@@ -250,6 +250,9 @@ func (o *Options) validate() error {
 	if err := o.Shard.Validate(); err != nil {
 		return bad("--shard", "%v", err)
 	}
+	if o.LiquidAlpha != epoch.LiquidAlphaOff && len(o.combos()) == 0 {
+		return bad("--alpha-low", "no alpha_low <= alpha_high pair in the grid (alpha_low %v, alpha_high %v)", o.AlphaLow, o.AlphaHigh)
+	}
 	return nil
 }
 
