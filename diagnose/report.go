@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/yuma-go/yuma/penalty"
 	"github.com/yuma-go/yuma/report"
 )
 
@@ -143,7 +144,7 @@ func (r *Result) charts() ([]namedChart, error) {
 				XLabel: "honest validators, sorted", YLabel: "dividend share / stake share",
 				Series: []report.Series{{Name: "honest validators", X: rank, Y: ratios, Points: true},
 					{Name: "copier", X: []float64{1, float64(len(ratios))}, Y: []float64{copier, copier}},
-					{Name: "median honest validator", X: []float64{1, float64(len(ratios))}, Y: []float64{median(ratios), median(ratios)}, Dashed: true}}}})
+					{Name: "median honest validator", X: []float64{1, float64(len(ratios))}, Y: []float64{penalty.Median(ratios), penalty.Median(ratios)}, Dashed: true}}}})
 		// Honest dividends with versus without liquid alpha.
 		var x, y []float64
 		maxv := 0.0

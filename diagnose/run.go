@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -202,7 +201,7 @@ func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEng
 	}
 	switch o.CopierStake.Mode {
 	case StakeMedian:
-		sr.copierStake = median(act)
+		sr.copierStake = penalty.Median(act)
 	case StakeShare:
 		sr.copierStake = o.CopierStake.Value / (1 - o.CopierStake.Value) * total
 	case StakeTAO:
@@ -260,7 +259,7 @@ func runCell(ctx context.Context, sr *subnetRun, o *Options, newEngine EngineFun
 		}
 		out.sumD[V] += r.Dividends[V]
 		out.sumS[V] += sr.copierStake
-		out.g = append(out.g, safeDiv(r.Dividends[V]/sr.copierStake, median(ratios)))
+		out.g = append(out.g, safeDiv(r.Dividends[V]/sr.copierStake, penalty.Median(ratios)))
 	}
 	return out, nil
 }
@@ -304,7 +303,7 @@ func (c *cellOut) row(index, rp int, lo, hi, k float64, la bool) Row {
 	}
 	return Row{
 		Index: index, RevealPeriod: rp, AlphaLow: lo, AlphaHigh: hi, Steepness: k, LiquidAlpha: la,
-		GLast: Num(c.g[len(c.g)-1]), GMean: Num(mean), GCumulative: Num(safeDiv(copierRatio, median(ratios))),
+		GLast: Num(c.g[len(c.g)-1]), GMean: Num(mean), GCumulative: Num(safeDiv(copierRatio, penalty.Median(ratios))),
 		CopierRank: better + 1, CopierShare: div[V], Dividends: div,
 	}
 }
@@ -314,19 +313,6 @@ func safeDiv(a, b float64) float64 {
 		return math.NaN()
 	}
 	return a / b
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
 }
 
 // quantiseU16 normalises row to sum 1 and rounds each share to a multiple of
