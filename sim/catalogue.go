@@ -90,7 +90,8 @@ func schedule(epochs int, w func(t int) []float64) []WeightsAt {
 
 func ptr[T any](x T) *T { return &x }
 
-var threeStakes = []float64{0.8, 0.1, 0.1}
+// threeStakes are the catalogue's default stakes.
+func threeStakes() []float64 { return []float64{0.8, 0.1, 0.1} }
 
 // pickBy returns a pick function from per-epoch choices: ranges lists
 // (first epoch, servers of A, B, C) in increasing order.
@@ -105,12 +106,15 @@ func pickBy(ranges ...[4]int) func(t int) []int {
 }
 
 // caseTwoTiming is case 2's timing: e0 all S1, e1 B moves, e2 A and B, e3 on all.
-var caseTwoTiming = pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{2, 1, 1, 0}, [4]int{3, 1, 1, 1})
+func caseTwoTiming() func(t int) []int {
+	return pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{2, 1, 1, 0}, [4]int{3, 1, 1, 1})
+}
 
 func stableMinerCase(x float64) func() *Scenario {
 	return func() *Scenario {
-		return rowCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 3, func(t int) [][]float64 {
-			p := caseTwoTiming(t)
+		timing := caseTwoTiming()
+		return rowCase([]string{"big", "small-eager", "small-lazy"}, threeStakes(), 3, func(t int) [][]float64 {
+			p := timing(t)
 			rows := make([][]float64, 3)
 			for i := range rows {
 				r := []float64{0, 0, x}
@@ -146,130 +150,131 @@ func noisyCase(perf []float64, stakes, sigma []float64, names []string, argmax, 
 	}
 }
 
-var (
-	twoServerPerf    = []float64{0.6, 0.55}
-	twoServerStakes  = []float64{0.49, 0.49, 0.02}
-	twoServerSigma   = []float64{0.05, 0.15, 0.15}
-	twoServerNames   = []string{"big1-low-noise", "big2-high-noise", "small-high-noise"}
-	threeServerPerf  = []float64{0.30, 0.35, 0.40}
-	threeStakesEqual = []float64{0.34, 0.33, 0.33}
-	threeHighSigma   = []float64{0.05, 0.10, 0.10}
-	threeLowSigma    = []float64{0.01, 0.02, 0.02}
-	threeNoiseNames  = []string{"vali1", "vali2", "vali3"}
-)
-
-// caseDefs is the catalogue of yuma-simulation's synthetic cases in the
-// numbering of bactensor/interactive-yuma-simulator (24 cases; see
+// caseDefinitions returns the catalogue of yuma-simulation's synthetic cases
+// in the numbering of bactensor/interactive-yuma-simulator (24 cases; see
 // peers-and-paper.md section 2.4 and yuma-simulation-formulas.md).
-var caseDefs = []caseDef{
-	{num: 1, title: "Case 1 - kappa moves first", slug: "kappa-moves-first",
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small-lazy", "small-lazier"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 1, 0, 0}, [4]int{2, 1, 1, 0}, [4]int{3, 1, 1, 1}))
-		}},
-	{num: 2, title: "Case 2 - kappa moves second", slug: "kappa-moves-second",
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 2, caseTwoTiming)
-		}},
-	{num: 3, title: "Case 3 - kappa moves third", slug: "kappa-moves-third",
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{2, 0, 1, 1}, [4]int{3, 1, 1, 1}))
-		}},
-	{num: 4, title: "Case 4 - all validators switch", slug: "all-validators-switch",
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small", "small2"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 1, 1, 1}))
-		}},
-	{num: 5, title: "Case 5 - kappa moves second, then third", slug: "kappa-moves-second-then-third",
-		resets: []BondReset{{Epoch: 20, Miner: "S2"}},
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small-eager-eager", "small-eager-lazy"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 1}, [4]int{2, 1, 1, 1}, [4]int{21, 1, 0, 1}, [4]int{22, 1, 0, 0}, [4]int{23, 0, 0, 0}))
-		}},
-	{num: 6, title: "Case 6 - kappa moves second, then all switch", slug: "kappa-moves-second-then-all-switch",
-		resets: []BondReset{{Epoch: 21, Miner: "S1"}},
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{2, 1, 1, 0}, [4]int{3, 1, 1, 1}, [4]int{21, 0, 0, 0}))
-		}},
-	{num: 7, title: "Case 7 - big vali moves late, then all but one small vali moves late", slug: "big-vali-moves-late-then-all-but-one-small-moves-late",
-		resets: []BondReset{{Epoch: 21, Miner: "S1"}},
-		build: func() *Scenario {
-			return oneHotCase([]string{"big", "small-eager-lazy", "small-eager-eager"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 1}, [4]int{2, 1, 1, 1}, [4]int{21, 1, 1, 0}, [4]int{22, 0, 0, 0}))
-		}},
-	{num: 8, title: "Case 8 - big vali moves late, then late", slug: "big-vali-moves-late-then-late",
-		resets: []BondReset{{Epoch: 20, Miner: "S2"}},
-		build: func() *Scenario {
-			return oneHotCase([]string{"big-dishonest-lazy", "small-eager-eager", "small-eager-eager2"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 1}, [4]int{2, 1, 1, 1}, [4]int{21, 1, 0, 0}, [4]int{22, 0, 0, 0}))
-		}},
-	{num: 9, title: "Case 9 - small validators merged in e5", slug: "small-validators-merged",
-		build: func() *Scenario {
-			sc := oneHotCase([]string{"big", "small", "small2"}, threeStakes, 2, pickBy([4]int{0, 1, 1, 1}))
-			sc.Validators[1].StakeChanges = []StakeChange{{Epoch: 6, Stake: ptr(0.2)}}
-			sc.Validators[2].StakeChanges = []StakeChange{{Epoch: 6, Stake: ptr(0.0)}}
-			return sc
-		}},
-	{num: 10, title: "Case 10 - kappa delayed", slug: "kappa-delayed",
-		build: func() *Scenario {
-			return oneHotCase([]string{"big-delayed", "small-eager", "small-lazy"}, threeStakes, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{10, 1, 1, 0}, [4]int{11, 1, 1, 1}))
-		}},
-	{num: 11, title: "Case 11 - clipping demo", slug: "clipping-demo",
-		build: func() *Scenario {
-			return rowCase([]string{"big1", "big2", "small"}, []float64{0.49, 0.49, 0.02}, 2, func(t int) [][]float64 {
-				if t < 20 {
-					return [][]float64{{0.3, 0.7}, {0.6, 0.4}, {0.61, 0.39}}
-				}
-				return [][]float64{{0.3, 0.7}, {0.6, 0.4}, {0.3, 0.61}}
-			})
-		}},
-	{num: 12, title: "Case 12 - all validators switch, but small validator/s support alt miner with minimal weight", slug: "all-switch-small-supports-alt-miner",
-		resets: []BondReset{{Epoch: 20, Miner: "S2"}},
-		build: func() *Scenario {
-			return rowCase([]string{"big", "small-dishonest", "small"}, threeStakes, 2, func(t int) [][]float64 {
-				if t >= 1 && t <= 20 {
-					return [][]float64{{0, 1}, {0.001, 0.999}, {0, 1}}
-				}
-				return [][]float64{{1, 0}, {0.999, 0.001}, {1, 0}}
-			})
-		}},
-	{num: 13, title: "Case 13 - big vali supports server 2, small validator/s support server 1", slug: "big-supports-s2-small-supports-s1",
-		resets: []BondReset{{Epoch: 20, Miner: "S1"}},
-		build: func() *Scenario {
-			return rowCase([]string{"big", "small", "small2"}, threeStakes, 2, func(t int) [][]float64 {
-				if t <= 20 {
-					return [][]float64{{0, 1}, {0.5, 0.5}, {0, 1}}
-				}
-				return [][]float64{{0, 1}, {0.5, 0.5}, {0.5, 0.5}}
-			})
-		}},
-	{num: 14, title: "Case 14 - one validator switches to server 2 for one epoch", slug: "one-validator-switches-for-one-epoch",
-		aliases: []string{"one-epoch-switch"},
-		build: func() *Scenario {
-			return oneHotCase([]string{"vali1", "vali2", "vali3"}, []float64{0.33, 0.33, 0.34}, 2,
-				pickBy([4]int{0, 0, 0, 0}, [4]int{20, 0, 0, 1}, [4]int{21, 0, 0, 0}))
-		}},
-	{num: 15, title: "Case 15 - big vali moves second, stable miner gets 0.25", slug: "stable-miner-25", build: stableMinerCase(0.25)},
-	{num: 16, title: "Case 16 - big vali moves second, stable miner gets 0.5", slug: "stable-miner-50", aliases: []string{"stable-miner"}, build: stableMinerCase(0.5)},
-	{num: 17, title: "Case 17 - big vali moves second, stable miner gets 0.75", slug: "stable-miner-75", build: stableMinerCase(0.75)},
-	{num: 18, title: "Case 18 - big vali moves second, stable miner gets 0.9", slug: "stable-miner-90", build: stableMinerCase(0.9)},
-	{num: 19, title: "Case 19 - 3 servers, low noise, client-side WTA", slug: "three-servers-low-noise-client-wta",
-		build: noisyCase(threeServerPerf, threeStakesEqual, threeLowSigma, threeNoiseNames, true, true)},
-	{num: 20, title: "Case 20 - 3 servers, low noise, server-side WTA", slug: "three-servers-low-noise-server-wta",
-		build: noisyCase(threeServerPerf, threeStakesEqual, threeLowSigma, threeNoiseNames, false, true)},
-	{num: 21, title: "Case 21 - 2 servers, high noise, client-side WTA", slug: "two-servers-high-noise-client-wta",
-		aliases: []string{"client-side-wta"},
-		build:   noisyCase(twoServerPerf, twoServerStakes, twoServerSigma, twoServerNames, true, false)},
-	{num: 22, title: "Case 22 - 2 servers, high noise, server-side WTA", slug: "two-servers-high-noise-server-wta",
-		aliases: []string{"server-side-wta"},
-		build:   noisyCase(twoServerPerf, twoServerStakes, twoServerSigma, twoServerNames, false, true)},
-	{num: 23, title: "Case 23 - 3 servers, high noise, client-side WTA", slug: "three-servers-high-noise-client-wta",
-		build: noisyCase(threeServerPerf, threeStakesEqual, threeHighSigma, threeNoiseNames, true, true)},
-	{num: 24, title: "Case 24 - 3 servers, high noise, server-side WTA", slug: "three-servers-high-noise-server-wta",
-		build: noisyCase(threeServerPerf, threeStakesEqual, threeHighSigma, threeNoiseNames, false, true)},
+func caseDefinitions() []caseDef {
+	twoServerPerf := []float64{0.6, 0.55}
+	twoServerStakes := []float64{0.49, 0.49, 0.02}
+	twoServerSigma := []float64{0.05, 0.15, 0.15}
+	twoServerNames := []string{"big1-low-noise", "big2-high-noise", "small-high-noise"}
+	threeServerPerf := []float64{0.30, 0.35, 0.40}
+	threeStakesEqual := []float64{0.34, 0.33, 0.33}
+	threeHighSigma := []float64{0.05, 0.10, 0.10}
+	threeLowSigma := []float64{0.01, 0.02, 0.02}
+	threeNoiseNames := []string{"vali1", "vali2", "vali3"}
+	threeStakes := threeStakes()
+	caseTwoTiming := caseTwoTiming()
+	return []caseDef{
+		{num: 1, title: "Case 1 - kappa moves first", slug: "kappa-moves-first",
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small-lazy", "small-lazier"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 1, 0, 0}, [4]int{2, 1, 1, 0}, [4]int{3, 1, 1, 1}))
+			}},
+		{num: 2, title: "Case 2 - kappa moves second", slug: "kappa-moves-second",
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 2, caseTwoTiming)
+			}},
+		{num: 3, title: "Case 3 - kappa moves third", slug: "kappa-moves-third",
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{2, 0, 1, 1}, [4]int{3, 1, 1, 1}))
+			}},
+		{num: 4, title: "Case 4 - all validators switch", slug: "all-validators-switch",
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small", "small2"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 1, 1, 1}))
+			}},
+		{num: 5, title: "Case 5 - kappa moves second, then third", slug: "kappa-moves-second-then-third",
+			resets: []BondReset{{Epoch: 20, Miner: "S2"}},
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small-eager-eager", "small-eager-lazy"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 1}, [4]int{2, 1, 1, 1}, [4]int{21, 1, 0, 1}, [4]int{22, 1, 0, 0}, [4]int{23, 0, 0, 0}))
+			}},
+		{num: 6, title: "Case 6 - kappa moves second, then all switch", slug: "kappa-moves-second-then-all-switch",
+			resets: []BondReset{{Epoch: 21, Miner: "S1"}},
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small-eager", "small-lazy"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{2, 1, 1, 0}, [4]int{3, 1, 1, 1}, [4]int{21, 0, 0, 0}))
+			}},
+		{num: 7, title: "Case 7 - big vali moves late, then all but one small vali moves late", slug: "big-vali-moves-late-then-all-but-one-small-moves-late",
+			resets: []BondReset{{Epoch: 21, Miner: "S1"}},
+			build: func() *Scenario {
+				return oneHotCase([]string{"big", "small-eager-lazy", "small-eager-eager"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 1}, [4]int{2, 1, 1, 1}, [4]int{21, 1, 1, 0}, [4]int{22, 0, 0, 0}))
+			}},
+		{num: 8, title: "Case 8 - big vali moves late, then late", slug: "big-vali-moves-late-then-late",
+			resets: []BondReset{{Epoch: 20, Miner: "S2"}},
+			build: func() *Scenario {
+				return oneHotCase([]string{"big-dishonest-lazy", "small-eager-eager", "small-eager-eager2"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 1}, [4]int{2, 1, 1, 1}, [4]int{21, 1, 0, 0}, [4]int{22, 0, 0, 0}))
+			}},
+		{num: 9, title: "Case 9 - small validators merged in e5", slug: "small-validators-merged",
+			build: func() *Scenario {
+				sc := oneHotCase([]string{"big", "small", "small2"}, threeStakes, 2, pickBy([4]int{0, 1, 1, 1}))
+				sc.Validators[1].StakeChanges = []StakeChange{{Epoch: 6, Stake: ptr(0.2)}}
+				sc.Validators[2].StakeChanges = []StakeChange{{Epoch: 6, Stake: ptr(0.0)}}
+				return sc
+			}},
+		{num: 10, title: "Case 10 - kappa delayed", slug: "kappa-delayed",
+			build: func() *Scenario {
+				return oneHotCase([]string{"big-delayed", "small-eager", "small-lazy"}, threeStakes, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{1, 0, 1, 0}, [4]int{10, 1, 1, 0}, [4]int{11, 1, 1, 1}))
+			}},
+		{num: 11, title: "Case 11 - clipping demo", slug: "clipping-demo",
+			build: func() *Scenario {
+				return rowCase([]string{"big1", "big2", "small"}, []float64{0.49, 0.49, 0.02}, 2, func(t int) [][]float64 {
+					if t < 20 {
+						return [][]float64{{0.3, 0.7}, {0.6, 0.4}, {0.61, 0.39}}
+					}
+					return [][]float64{{0.3, 0.7}, {0.6, 0.4}, {0.3, 0.61}}
+				})
+			}},
+		{num: 12, title: "Case 12 - all validators switch, but small validator/s support alt miner with minimal weight", slug: "all-switch-small-supports-alt-miner",
+			resets: []BondReset{{Epoch: 20, Miner: "S2"}},
+			build: func() *Scenario {
+				return rowCase([]string{"big", "small-dishonest", "small"}, threeStakes, 2, func(t int) [][]float64 {
+					if t >= 1 && t <= 20 {
+						return [][]float64{{0, 1}, {0.001, 0.999}, {0, 1}}
+					}
+					return [][]float64{{1, 0}, {0.999, 0.001}, {1, 0}}
+				})
+			}},
+		{num: 13, title: "Case 13 - big vali supports server 2, small validator/s support server 1", slug: "big-supports-s2-small-supports-s1",
+			resets: []BondReset{{Epoch: 20, Miner: "S1"}},
+			build: func() *Scenario {
+				return rowCase([]string{"big", "small", "small2"}, threeStakes, 2, func(t int) [][]float64 {
+					if t <= 20 {
+						return [][]float64{{0, 1}, {0.5, 0.5}, {0, 1}}
+					}
+					return [][]float64{{0, 1}, {0.5, 0.5}, {0.5, 0.5}}
+				})
+			}},
+		{num: 14, title: "Case 14 - one validator switches to server 2 for one epoch", slug: "one-validator-switches-for-one-epoch",
+			aliases: []string{"one-epoch-switch"},
+			build: func() *Scenario {
+				return oneHotCase([]string{"vali1", "vali2", "vali3"}, []float64{0.33, 0.33, 0.34}, 2,
+					pickBy([4]int{0, 0, 0, 0}, [4]int{20, 0, 0, 1}, [4]int{21, 0, 0, 0}))
+			}},
+		{num: 15, title: "Case 15 - big vali moves second, stable miner gets 0.25", slug: "stable-miner-25", build: stableMinerCase(0.25)},
+		{num: 16, title: "Case 16 - big vali moves second, stable miner gets 0.5", slug: "stable-miner-50", aliases: []string{"stable-miner"}, build: stableMinerCase(0.5)},
+		{num: 17, title: "Case 17 - big vali moves second, stable miner gets 0.75", slug: "stable-miner-75", build: stableMinerCase(0.75)},
+		{num: 18, title: "Case 18 - big vali moves second, stable miner gets 0.9", slug: "stable-miner-90", build: stableMinerCase(0.9)},
+		{num: 19, title: "Case 19 - 3 servers, low noise, client-side WTA", slug: "three-servers-low-noise-client-wta",
+			build: noisyCase(threeServerPerf, threeStakesEqual, threeLowSigma, threeNoiseNames, true, true)},
+		{num: 20, title: "Case 20 - 3 servers, low noise, server-side WTA", slug: "three-servers-low-noise-server-wta",
+			build: noisyCase(threeServerPerf, threeStakesEqual, threeLowSigma, threeNoiseNames, false, true)},
+		{num: 21, title: "Case 21 - 2 servers, high noise, client-side WTA", slug: "two-servers-high-noise-client-wta",
+			aliases: []string{"client-side-wta"},
+			build:   noisyCase(twoServerPerf, twoServerStakes, twoServerSigma, twoServerNames, true, false)},
+		{num: 22, title: "Case 22 - 2 servers, high noise, server-side WTA", slug: "two-servers-high-noise-server-wta",
+			aliases: []string{"server-side-wta"},
+			build:   noisyCase(twoServerPerf, twoServerStakes, twoServerSigma, twoServerNames, false, true)},
+		{num: 23, title: "Case 23 - 3 servers, high noise, client-side WTA", slug: "three-servers-high-noise-client-wta",
+			build: noisyCase(threeServerPerf, threeStakesEqual, threeHighSigma, threeNoiseNames, true, true)},
+		{num: 24, title: "Case 24 - 3 servers, high noise, server-side WTA", slug: "three-servers-high-noise-server-wta",
+			build: noisyCase(threeServerPerf, threeStakesEqual, threeHighSigma, threeNoiseNames, false, true)},
+	}
 }
 
 // CaseName returns the canonical name of synthetic case n ("case01" ...).
@@ -334,8 +339,8 @@ type CatalogueOptions struct {
 // Catalogue returns fresh copies of every built-in scenario: case01 ...
 // case24, then the paper setting (rho 0, delta 0.5).
 func Catalogue(opts CatalogueOptions) []*Scenario {
-	out := make([]*Scenario, 0, len(caseDefs)+1)
-	for _, d := range caseDefs {
+	out := make([]*Scenario, 0, 25)
+	for _, d := range caseDefinitions() {
 		out = append(out, d.scenario(opts.WithResets))
 	}
 	return append(out, PaperScenario(0, 0.5))

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -173,7 +174,7 @@ func (m *model) runOne(ctx context.Context, eng Stepper, v Variant, report func(
 			if s := stake[i]; s > 0 {
 				rr.DividendPerStake[t*nv+i] = d / s
 			} else {
-				rr.DividendPerStake[t*nv+i] = nan
+				rr.DividendPerStake[t*nv+i] = math.NaN()
 			}
 		}
 		report(t + 1)

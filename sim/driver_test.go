@@ -268,7 +268,7 @@ func TestRelativeDividendRate(t *testing.T) {
 	// epoch 0 and 1, 1, 1 at epoch 1; a fourth has no stake at epoch 0.
 	res := &Result{Validators: []string{"a", "b", "c", "d"}, Epochs: 2,
 		Stake: []float64{0.25, 0.25, 0.5, 0, 0.25, 0.25, 0.25, 0.25}}
-	rr := &RunResult{DividendPerStake: []float64{0.5, 1, 1.25, nan, 1, 1, 1, 1}}
+	rr := &RunResult{DividendPerStake: []float64{0.5, 1, 1.25, math.NaN(), 1, 1, 1, 1}}
 	g := relativeRate(res, rr)
 	// a: epoch 0: 0.5 / median(1, 1.25) = 0.5/1.125; epoch 1: 1.
 	want := []float64{(0.5/1.125 + 1) / 2, (1/0.875 + 1) / 2, (1.25/0.75 + 1) / 2, 1}

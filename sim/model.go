@@ -58,15 +58,24 @@ func DefaultRuns() []RunSpec {
 	}
 }
 
-var (
-	yumaVersions = []epoch.YumaVersion{epoch.Yuma1, epoch.Yuma2, epoch.Yuma2a, epoch.Yuma2b, epoch.Yuma2c, epoch.Yuma3}
-	laModes      = []epoch.LiquidAlphaMode{epoch.LiquidAlphaOff, epoch.LiquidAlphaV1, epoch.LiquidAlphaV1Paper, epoch.LiquidAlphaV2}
-	compatModes  = []epoch.Compat{epoch.CompatChain, epoch.CompatYumaSimulation, epoch.CompatNotebook}
-)
+// YumaVersions lists the Yuma versions of the float engine.
+func YumaVersions() []epoch.YumaVersion {
+	return []epoch.YumaVersion{epoch.Yuma1, epoch.Yuma2, epoch.Yuma2a, epoch.Yuma2b, epoch.Yuma2c, epoch.Yuma3}
+}
+
+// LiquidAlphaModes lists the liquid-alpha modes of the float engine.
+func LiquidAlphaModes() []epoch.LiquidAlphaMode {
+	return []epoch.LiquidAlphaMode{epoch.LiquidAlphaOff, epoch.LiquidAlphaV1, epoch.LiquidAlphaV1Paper, epoch.LiquidAlphaV2}
+}
+
+// CompatModes lists the compatibility modes of the float engine.
+func CompatModes() []epoch.Compat {
+	return []epoch.Compat{epoch.CompatChain, epoch.CompatYumaSimulation, epoch.CompatNotebook}
+}
 
 // ParseYuma checks a Yuma version name.
 func ParseYuma(s string) (epoch.YumaVersion, bool) {
-	for _, v := range yumaVersions {
+	for _, v := range YumaVersions() {
 		if string(v) == s {
 			return v, true
 		}
@@ -79,7 +88,7 @@ func ParseLiquidAlpha(s string) (epoch.LiquidAlphaMode, bool) {
 	if s == "" {
 		return epoch.LiquidAlphaOff, true
 	}
-	for _, v := range laModes {
+	for _, v := range LiquidAlphaModes() {
 		if string(v) == s {
 			return v, true
 		}
@@ -92,7 +101,7 @@ func ParseCompat(s string) (epoch.Compat, bool) {
 	if s == "" {
 		return epoch.CompatChain, true
 	}
-	for _, v := range compatModes {
+	for _, v := range CompatModes() {
 		if string(v) == s {
 			return v, true
 		}
@@ -322,15 +331,15 @@ func (sc *Scenario) compile(file string, runs []RunSpec) (*model, error) {
 		f := fmt.Sprintf("%s[%d]", field, k)
 		y, ok := ParseYuma(rs.Yuma)
 		if !ok {
-			return nil, c.errf(f+".yuma", "unknown Yuma version %q (want one of %s)", rs.Yuma, names(yumaVersions))
+			return nil, c.errf(f+".yuma", "unknown Yuma version %q (want one of %s)", rs.Yuma, names(YumaVersions()))
 		}
 		la, ok := ParseLiquidAlpha(rs.LiquidAlpha)
 		if !ok {
-			return nil, c.errf(f+".liquid_alpha", "unknown liquid-alpha mode %q (want one of %s)", rs.LiquidAlpha, names(laModes))
+			return nil, c.errf(f+".liquid_alpha", "unknown liquid-alpha mode %q (want one of %s)", rs.LiquidAlpha, names(LiquidAlphaModes()))
 		}
 		cm, ok := ParseCompat(rs.Compat)
 		if !ok {
-			return nil, c.errf(f+".compat", "unknown compat mode %q (want one of %s)", rs.Compat, names(compatModes))
+			return nil, c.errf(f+".compat", "unknown compat mode %q (want one of %s)", rs.Compat, names(CompatModes()))
 		}
 		p, err := c.applyParams(f+".params", rs.Params, base)
 		if err != nil {

@@ -16,9 +16,9 @@ import (
 // refused as bad input, never as a crash.
 func TestCatalogueOnEveryVariant(t *testing.T) {
 	var runs []RunSpec
-	for _, y := range yumaVersions {
-		for _, la := range laModes {
-			for _, c := range compatModes {
+	for _, y := range YumaVersions() {
+		for _, la := range LiquidAlphaModes() {
+			for _, c := range CompatModes() {
 				runs = append(runs, RunSpec{Yuma: string(y), LiquidAlpha: string(la), Compat: string(c)})
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -168,8 +167,6 @@ const (
 	MaxCells = 50_000_000
 )
 
-var yamlLine = regexp.MustCompile(`line (\d+): `)
-
 // ParseScenario decodes a scenario from YAML or JSON (JSON is read as YAML,
 // which it is a subset of). Decoding is strict: unknown fields, duplicate keys,
 // trailing documents and wrong types are errors. file names the source in
@@ -204,10 +201,12 @@ func yamlError(file string, err error) error {
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
 	msg = strings.TrimSpace(strings.ReplaceAll(msg, "\n", "; "))
 	loc := ""
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+	if i := strings.Index(msg, "line "); i >= 0 {
+		rest := msg[i+len("line "):]
+		digits, after, ok := strings.Cut(rest, ": ")
+		if n, convErr := strconv.Atoi(digits); ok && convErr == nil {
 			loc = fmt.Sprintf("line %d", n)
-			msg = strings.Replace(msg, m[0], "", 1)
+			msg = msg[:i] + after
 		}
 	}
 	msg = strings.ReplaceAll(msg, "sim.", "")

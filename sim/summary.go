@@ -6,8 +6,6 @@ import (
 	"strconv"
 )
 
-var nan = math.NaN()
-
 // Floats is a float64 slice whose JSON form writes NaN and infinities as
 // null (encoding/json rejects them).
 type Floats []float64
@@ -105,7 +103,7 @@ func summarise(res *Result, rr *RunResult) Summary {
 		if count > 0 {
 			s.MeanDividendPerStake[i] /= float64(count)
 		} else {
-			s.MeanDividendPerStake[i] = nan
+			s.MeanDividendPerStake[i] = math.NaN()
 		}
 		off := ((ne-1)*nv + i) * nm
 		s.FinalBonds[i] = append(Floats(nil), rr.Bonds[off:off+nm]...)
@@ -150,7 +148,7 @@ func relativeRate(res *Result, rr *RunResult) Floats {
 				n++
 			}
 		}
-		out[i] = nan
+		out[i] = math.NaN()
 		if n > 0 {
 			out[i] = sum / float64(n)
 		}

@@ -8,24 +8,21 @@ import (
 	"path"
 )
 
-// chartKinds are the chart file names in display order, with row titles.
-var chartKinds = []struct{ Name, Title string }{
-	{"weights", "Weights"},
-	{"dividends", "Dividends"},
-	{"dividend_per_stake", "Dividend per stake"},
-	{"bonds", "Bonds"},
-	{"incentives", "Incentives"},
+// chartKind is a chart file name with its row title.
+type chartKind struct{ Name, Title string }
+
+// chartKinds returns the chart file names in display order, with row titles.
+func chartKinds() []chartKind {
+	return []chartKind{
+		{"weights", "Weights"},
+		{"dividends", "Dividends"},
+		{"dividend_per_stake", "Dividend per stake"},
+		{"bonds", "Bonds"},
+		{"incentives", "Incentives"},
+	}
 }
 
-var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
-	"num": func(x float64) string {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return "–"
-		}
-		return fmt.Sprintf("%.4f", x)
-	},
-	"img": path.Join,
-}).Parse(`<!DOCTYPE html>
+const indexHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.S.Name}}: yuma simulate</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
@@ -57,7 +54,7 @@ Series: <code>&lt;variant&gt;/series.csv</code>; figures: <code>summary.json</co
 {{range $k := .Kinds}}<tr><th>{{$k.Title}}</th>{{range $.S.Variants}}<td><a href="{{img .Name $k.Name}}.svg"><img src="{{img .Name $k.Name}}.svg" alt="{{$k.Title}} {{.Name}}"></a></td>{{end}}</tr>
 {{end}}</table>{{end}}
 </body></html>
-`))
+`
 
 // WriteIndex writes index.html for a scenario folder: the summary tables and,
 // when charts were written, a grid of charts (rows: chart kinds, columns:
@@ -66,9 +63,21 @@ func WriteIndex(w io.Writer, s Summary, charts bool) error {
 	if len(s.Variants) == 0 {
 		return fmt.Errorf("index for %s: no variants", s.Name)
 	}
-	return indexTmpl.Execute(w, struct {
+	tmpl, err := template.New("index").Funcs(template.FuncMap{
+		"num": func(x float64) string {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return "–"
+			}
+			return fmt.Sprintf("%.4f", x)
+		},
+		"img": path.Join,
+	}).Parse(indexHTML)
+	if err != nil {
+		return fmt.Errorf("index template: %w", err)
+	}
+	return tmpl.Execute(w, struct {
 		S      Summary
 		Charts bool
-		Kinds  []struct{ Name, Title string }
-	}{s, charts, chartKinds})
+		Kinds  []chartKind
+	}{s, charts, chartKinds()})
 }
