@@ -115,7 +115,10 @@ type Options struct {
 	Metric      string  // which G the recommendation uses (cumulative)
 
 	ActivityCutoff uint64 // blocks, when the snapshots carry no activity_cutoff hyperparameter (5000)
-	MaxValidators  int    // permits derived as top-k by stake when snapshots have none (64)
+	// NotebookParams ignores the subnet's own kappa, bonds_moving_average and
+	// bonds_penalty (when its snapshots carry them) in favour of Params.
+	NotebookParams bool
+	MaxValidators  int // permits derived as top-k by stake when snapshots have none (64)
 
 	Shard   penalty.Shard
 	Workers int

@@ -24,7 +24,8 @@ type history struct {
 	voting   [][]bool    // per epoch: active with a non-empty masked row (an honest, working validator)
 	resets   [][]int     // per epoch: miner columns whose bonds reset (re-registration)
 	warnings []string
-	static   bool // a single snapshot repeated
+	static   bool           // a single snapshot repeated
+	hyper    map[string]any // hyperparameters of the last replayed snapshot (may be nil)
 }
 
 // buildHistory validates the snapshots, applies the chain's masks and keeps
@@ -128,6 +129,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 	}
 	V := len(h.vals)
 	h.stake = make([][]float64, epochs)
+	h.hyper = pick(epochs - 1).Hyperparameters
 	h.blocks = make([]uint64, epochs)
 	h.weights = make([][]float64, epochs)
 	h.active = make([][]float64, epochs)

@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -147,5 +148,34 @@ func TestCopierTopAndSeveralSubnets(t *testing.T) {
 	csv := string(res.summaryCSV())
 	if strings.Count(csv, "\n") != 3 {
 		t.Fatalf("summary.csv:\n%s", csv)
+	}
+}
+
+func TestSubnetParams(t *testing.T) {
+	snaps := synthetic(12)
+	for _, s := range snaps {
+		s.Hyperparameters = map[string]any{"kappa": float64(32767), "bonds_moving_average": uint64(975000), "bonds_penalty": 0}
+	}
+	o := smallOptions(Source{Name: "syn", Snapshots: snaps})
+	o.RevealPeriods = []int{0, 2}
+	o.Tempos = 4
+	res, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Subnets[0].Params
+	if math.Abs(p.Kappa-32767.0/65535) > 1e-12 || p.BondsMovingAverage != 0.975 || p.BondsPenalty != 0 {
+		t.Fatalf("subnet params not used: %+v", p)
+	}
+	if !strings.Contains(strings.Join(res.Subnets[0].Warnings, ";"), "bonds_moving_average 0.975") {
+		t.Fatalf("warnings %v", res.Subnets[0].Warnings)
+	}
+	o.NotebookParams = true
+	res, err = Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Subnets[0].Params != DefaultOptions().Params {
+		t.Fatalf("--notebook-params ignored: %+v", res.Subnets[0].Params)
 	}
 }

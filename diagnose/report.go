@@ -271,7 +271,7 @@ Grid: alpha_low {{.C.AlphaLow}}, alpha_high {{.C.AlphaHigh}}, reveal periods {{.
 {{end}}</tbody></table>
 <p>An empty cell means no reveal period of the grid reaches the threshold.</p>
 {{range .Subnets}}<h3>{{.S.Name}} (netuid {{.S.Netuid}})</h3>
-<p>Blocks {{.S.FirstBlock}}&ndash;{{.S.LastBlock}}, {{.S.Epochs}} scored epochs, {{.S.Honest}} honest validators setting weights ({{len .S.Validators}} uids active with a permit and stake at some point of the window), copier stake {{g .S.CopierStake}}.</p>
+<p>Blocks {{.S.FirstBlock}}&ndash;{{.S.LastBlock}}, {{.S.Epochs}} scored epochs, {{.S.Honest}} honest validators setting weights ({{len .S.Validators}} uids active with a permit and stake at some point of the window), copier stake {{g .S.CopierStake}}; kappa {{g .S.Params.Kappa}}, bonds_moving_average {{g .S.Params.BondsMovingAverage}}, bonds_penalty {{g .S.Params.BondsPenalty}}.</p>
 {{range .S.Warnings}}<p class="warn">Note: {{.}}</p>{{end}}
 {{if .Rec}}<ul>
 <li>Without liquid alpha: G &lt; 1 {{pick .Rec.NoLABelowOne}}; G &lt; 1 &minus; take {{pick .Rec.NoLABelowTake}}.</li>

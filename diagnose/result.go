@@ -64,6 +64,7 @@ type Config struct {
 	Take           float64               `json:"take"`
 	Metric         string                `json:"metric"`
 	ActivityCutoff uint64                `json:"activity_cutoff"`
+	NotebookParams bool                  `json:"notebook_params"`
 	MaxValidators  int                   `json:"max_validators"`
 	Sources        []string              `json:"sources"`
 }
@@ -73,7 +74,7 @@ func (o *Options) config() Config {
 		Yuma: o.Yuma, LiquidAlpha: o.LiquidAlpha, Compat: o.Compat, Params: o.Params,
 		AlphaLow: o.AlphaLow, AlphaHigh: o.AlphaHigh, RevealPeriods: o.RevealPeriods, Steepness: o.Steepness,
 		Tempos: o.Tempos, Copier: o.Copier, CopierStake: o.CopierStake.String(), Take: o.Take, Metric: o.Metric,
-		ActivityCutoff: o.ActivityCutoff, MaxValidators: o.MaxValidators,
+		ActivityCutoff: o.ActivityCutoff, MaxValidators: o.MaxValidators, NotebookParams: o.NotebookParams,
 	}
 	for _, s := range o.Sources {
 		c.Sources = append(c.Sources, s.Name)
@@ -162,7 +163,8 @@ type Subnet struct {
 	Honest         int             `json:"honest"`      // validators setting weights in at least half of the scored epochs
 	HonestMask     []bool          `json:"honest_mask"` // per entry of Validators: counted as honest
 	CopierStake    float64         `json:"copier_stake"`
-	Stake          []float64       `json:"stake"` // cumulative stake per validator over the scored epochs, copier last
+	Params         epoch.Params    `json:"params"` // the engine parameters used for this subnet
+	Stake          []float64       `json:"stake"`  // cumulative stake per validator over the scored epochs, copier last
 	Warnings       []string        `json:"warnings,omitempty"`
 	Baseline       []Row           `json:"baseline"`
 	Rows           []Row           `json:"rows"`

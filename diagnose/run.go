@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -15,8 +16,9 @@ import (
 // subnetRun is one history with what is shared by all its grid cells.
 type subnetRun struct {
 	h           *history
-	warm        int         // first scored epoch (largest reveal period)
-	copierRows  [][]float64 // per epoch: the copier's source row (consensus or top validator)
+	params      epoch.Params // the options' parameters, with the subnet's own where known
+	warm        int          // first scored epoch (largest reveal period)
+	copierRows  [][]float64  // per epoch: the copier's source row (consensus or top validator)
 	copierStake float64
 	honest      []bool // validators counted as honest in the cumulative metric
 }
@@ -60,7 +62,7 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 			Name: h.name, Netuid: h.netuid, N: h.n,
 			FirstBlock: h.blocks[maxRP], LastBlock: h.blocks[epochs-1],
 			Epochs: o.Tempos, Validators: append([]int(nil), h.vals...),
-			CopierStake: sr.copierStake, Warnings: h.warnings,
+			CopierStake: sr.copierStake, Params: sr.params, Warnings: h.warnings,
 		}
 		sub.HonestMask = append([]bool(nil), sr.honest...)
 		for _, ok := range sr.honest {
@@ -71,7 +73,7 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 		// The no-liquid-alpha baseline per reveal period: cheap, so every
 		// shard computes it (the merge checks that they agree).
 		for _, rp := range o.RevealPeriods {
-			cell, err := runCell(ctx, sr, &o, newEngine, o.baseConfig(), rp)
+			cell, err := runCell(ctx, sr, &o, newEngine, sr.baseConfig(&o), rp)
 			if err != nil {
 				return nil, err
 			}
@@ -98,7 +100,7 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 	grid := penalty.Grid{Total: len(jobs), Workers: o.Workers, Shard: o.Shard, Progress: prog}
 	err := grid.Run(ctx, func(ctx context.Context, i int) error {
 		j := jobs[i]
-		cfg := o.baseConfig()
+		cfg := runs[j.subnet].baseConfig(&o)
 		cfg.LiquidAlpha = o.LiquidAlpha
 		cfg.Params.AlphaLow, cfg.Params.AlphaHigh = j.combo[0], j.combo[1]
 		if o.LiquidAlpha == epoch.LiquidAlphaV2 {
@@ -129,17 +131,32 @@ func (o *Options) baseConfig() epoch.Config {
 	return epoch.Config{Yuma: o.Yuma, LiquidAlpha: epoch.LiquidAlphaOff, Compat: o.Compat, Params: o.Params}
 }
 
+// baseConfig is the options' configuration with the subnet's own consensus
+// parameters, when its snapshots carry them (see subnetParams).
+func (sr *subnetRun) baseConfig(o *Options) epoch.Config {
+	c := o.baseConfig()
+	c.Params = sr.params
+	return c
+}
+
 // prepareSubnet runs the honest network once (no copier, no liquid alpha) to
 // record the consensus trajectory the copier copies, and fixes the copier's
 // stake and the honest set.
 func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEngine EngineFunc) (*subnetRun, error) {
 	V, n := len(h.vals), h.n
-	sr := &subnetRun{h: h, warm: warm}
+	sr := &subnetRun{h: h, warm: warm, params: o.Params}
+	if !o.NotebookParams {
+		var used []string
+		sr.params, used = subnetParams(h.hyper, o.Params)
+		if len(used) > 0 {
+			h.warnings = append(h.warnings, "the subnet's own "+strings.Join(used, ", ")+" from its last snapshot are used (--notebook-params to use the notebook's)")
+		}
+	}
 	epochs := len(h.blocks)
 	sr.copierRows = make([][]float64, epochs)
 	switch o.Copier {
 	case CopierConsensus:
-		eng, err := newEngine(o.baseConfig(), V, n)
+		eng, err := newEngine(sr.baseConfig(o), V, n)
 		if err != nil {
 			return nil, fmt.Errorf("float engine: %w", err)
 		}
@@ -328,4 +345,25 @@ func quantiseU16(row []float64) {
 	for i, v := range row {
 		row[i] = math.Round(v/sum*65535) / 65535
 	}
+}
+
+// subnetParams overrides the consensus parameters with the subnet's own
+// hyperparameters when a snapshot carries them in chain units: kappa (u16
+// fraction), bonds_moving_average (per 1e6), bonds_penalty (u16 fraction). It
+// returns the parameters and the names it used.
+func subnetParams(hp map[string]any, p epoch.Params) (epoch.Params, []string) {
+	var used []string
+	if v, ok := hyperUint(hp, "kappa"); ok && v <= 65535 {
+		p.Kappa = float64(v) / 65535
+		used = append(used, fmt.Sprintf("kappa %.4g", p.Kappa))
+	}
+	if v, ok := hyperUint(hp, "bonds_moving_average"); ok && v <= 1000000 {
+		p.BondsMovingAverage = float64(v) / 1e6
+		used = append(used, fmt.Sprintf("bonds_moving_average %.4g", p.BondsMovingAverage))
+	}
+	if v, ok := hyperUint(hp, "bonds_penalty"); ok && v <= 65535 {
+		p.BondsPenalty = float64(v) / 65535
+		used = append(used, fmt.Sprintf("bonds_penalty %.4g", p.BondsPenalty))
+	}
+	return p, used
 }

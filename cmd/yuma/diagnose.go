@@ -28,7 +28,7 @@ type diagnoseFlags struct {
 	take                                                          float64
 	tempos, workers, shardCount, maxValidators                    int
 	activityCutoff                                                uint64
-	noPNG                                                         bool
+	noPNG, notebookParams                                         bool
 }
 
 func (d *diagnoseFlags) register(cmd *cobra.Command, withInput bool) {
@@ -55,6 +55,7 @@ func (d *diagnoseFlags) register(cmd *cobra.Command, withInput bool) {
 	f.IntVar(&d.tempos, "tempos", 30, "scored tempos per run")
 	f.Uint64Var(&d.activityCutoff, "activity-cutoff", 5000, "activity cutoff in blocks when the snapshots carry none")
 	f.IntVar(&d.maxValidators, "max-validators", 64, "permits = top-k by stake when the snapshots carry none")
+	f.BoolVar(&d.notebookParams, "notebook-params", false, "use the notebook's kappa 0.5, bonds_moving_average 0.9, bonds_penalty 1 even when the snapshots carry the subnet's own")
 	f.StringVar(&d.shard, "shard", "", "run part i/n of the grid, or auto (JOB_COMPLETION_INDEX, with --shard-count or JOB_COMPLETIONS)")
 	f.IntVar(&d.shardCount, "shard-count", 0, "number of shards for --shard auto")
 	f.IntVar(&d.workers, "workers", 0, "worker goroutines (0 = all cores)")
@@ -108,7 +109,7 @@ func (d *diagnoseFlags) options() (diagnose.Options, error) {
 		return o, err
 	}
 	o.Take, o.Metric, o.Tempos, o.Workers = d.take, d.metric, d.tempos, d.workers
-	o.ActivityCutoff, o.MaxValidators = d.activityCutoff, d.maxValidators
+	o.ActivityCutoff, o.MaxValidators, o.NotebookParams = d.activityCutoff, d.maxValidators, d.notebookParams
 	if d.activityCutoff == 0 {
 		return o, badinput.New("", "", "--activity-cutoff", "must be positive")
 	}
