@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/yuma-go/yuma/penalty"
 	"github.com/yuma-go/yuma/report"
@@ -19,10 +19,23 @@ type namedChart struct {
 	chart   report.Chart
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
-
+// fileBase turns a subnet name into a safe file-name prefix: runs of
+// characters other than letters, digits, '_', '.' and '-' become '_'.
 func fileBase(s *Subnet) string {
-	return unsafeName.ReplaceAllString(s.Name, "_")
+	var b strings.Builder
+	under := false
+	for _, r := range s.Name {
+		ok := r == '_' || r == '.' || r == '-' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		switch {
+		case ok:
+			b.WriteRune(r)
+			under = false
+		case !under:
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return b.String()
 }
 
 func (r *Result) thresholds() []report.Reference {
@@ -215,39 +228,42 @@ type sectionSubnet struct {
 	Charts []sectionChart
 }
 
-var funcs = template.FuncMap{
-	"g": func(v any) string {
-		switch x := v.(type) {
-		case Num:
-			return fmtG(float64(x))
-		case float64:
-			return fmtG(x)
-		}
-		return fmt.Sprint(v)
-	},
-	"pick": func(p Pick) string {
-		if !p.Found {
-			return "no reveal period of the grid"
-		}
-		if p.AlphaHigh == 0 {
-			return fmt.Sprintf("from reveal period %d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
-		}
-		return fmt.Sprintf("from reveal period %d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
-	},
-	"rp": rpString,
-	"pct": func(v Num) string {
-		if math.IsNaN(float64(v)) {
-			return "n/a"
-		}
-		return fmt.Sprintf("%+.2f%%", 100*float64(v))
-	},
-	"best": func(p Pick) string {
-		p.Found = true
-		if p.AlphaHigh == 0 {
-			return fmt.Sprintf("reveal period %d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
-		}
-		return fmt.Sprintf("reveal period %d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
-	},
+// funcs are the helpers of the section template.
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"g": func(v any) string {
+			switch x := v.(type) {
+			case Num:
+				return fmtG(float64(x))
+			case float64:
+				return fmtG(x)
+			}
+			return fmt.Sprint(v)
+		},
+		"pick": func(p Pick) string {
+			if !p.Found {
+				return "no reveal period of the grid"
+			}
+			if p.AlphaHigh == 0 {
+				return fmt.Sprintf("from reveal period %d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
+			}
+			return fmt.Sprintf("from reveal period %d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
+		},
+		"rp": rpString,
+		"pct": func(v Num) string {
+			if math.IsNaN(float64(v)) {
+				return "n/a"
+			}
+			return fmt.Sprintf("%+.2f%%", 100*float64(v))
+		},
+		"best": func(p Pick) string {
+			p.Found = true
+			if p.AlphaHigh == 0 {
+				return fmt.Sprintf("reveal period %d (G %s)", p.RevealPeriod, fmtG(float64(p.G)))
+			}
+			return fmt.Sprintf("reveal period %d with alpha_low %g, alpha_high %g (G %s)", p.RevealPeriod, p.AlphaLow, p.AlphaHigh, fmtG(float64(p.G)))
+		},
+	}
 }
 
 func fmtG(v float64) string {
@@ -257,7 +273,12 @@ func fmtG(v float64) string {
 	return strconv.FormatFloat(v, 'f', 3, 64)
 }
 
-var sectionTmpl = template.Must(template.New("diag").Funcs(funcs).Parse(`<section class="diagnose">
+// sectionTemplate parses the diagnostic's HTML section template.
+func sectionTemplate() *template.Template {
+	return template.Must(template.New("diag").Funcs(funcs()).Parse(sectionHTML))
+}
+
+const sectionHTML = `<section class="diagnose">
 <h2>Weight-copying diagnostic</h2>
 <p>Engine: {{.C.Yuma}}, liquid alpha {{.C.LiquidAlpha}}, compat {{.C.Compat}}. Copier: {{.C.Copier}} copier with {{.C.CopierStake}} stake,
 its row at epoch t is the {{if eq .C.Copier "top"}}top-stake validator's weights{{else}}consensus{{end}} of epoch t &minus; reveal period.
@@ -283,7 +304,7 @@ Grid: alpha_low {{.C.AlphaLow}}, alpha_high {{.C.AlphaHigh}}, reveal periods {{.
 {{end}}</tbody></table><p>The ten cells with the smallest G (full grid in results.csv).</p>{{end}}
 {{range .Charts}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
 {{end}}{{end}}</section>
-`))
+`
 
 func (r *Result) section(charts []namedChart) (template.HTML, error) {
 	data := struct {
@@ -314,7 +335,7 @@ func (r *Result) section(charts []namedChart) (template.HTML, error) {
 		data.Subnets = append(data.Subnets, ss)
 	}
 	var b bytes.Buffer
-	if err := sectionTmpl.Execute(&b, data); err != nil {
+	if err := sectionTemplate().Execute(&b, data); err != nil {
 		return "", fmt.Errorf("diagnose HTML: %w", err)
 	}
 	return template.HTML(b.String()), nil
@@ -327,7 +348,12 @@ func stripXMLHeader(svg []byte) []byte {
 	return svg
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// pageTemplate parses the HTML page template.
+func pageTemplate() *template.Template {
+	return template.Must(template.New("page").Parse(pageHTML))
+}
+
+const pageHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -339,7 +365,7 @@ figcaption{font-size:.9rem;color:#555}.warn{color:#8a5300}
 {{.Body}}
 <p>Files: results.csv (every cell), recommendation.json, summary.csv, result.json (for yuma diagnose merge), charts as PNG and SVG.</p>
 </body></html>
-`))
+`
 
 // Page wraps HTML sections into a complete, self-contained page.
 func Page(title string, sections ...template.HTML) ([]byte, error) {
@@ -348,7 +374,7 @@ func Page(title string, sections ...template.HTML) ([]byte, error) {
 		body += s
 	}
 	var b bytes.Buffer
-	if err := pageTmpl.Execute(&b, struct {
+	if err := pageTemplate().Execute(&b, struct {
 		Title string
 		Body  template.HTML
 	}{title, body}); err != nil {

@@ -25,17 +25,20 @@ const SchemaVersion = 1
 // for the requested subnet and block.
 var ErrNotFound = errors.New("snapshot not found")
 
-// migrations[i] upgrades a store from schema version i to i+1.
-var migrations = []string{
-	// 0 -> 1: one row per (netuid, block); the snapshot is gzip-compressed JSON
-	// (the snapshot file format), with a few columns for queries.
-	`CREATE TABLE snapshots (
+// migrations returns the schema steps: element i upgrades a store from
+// schema version i to i+1.
+func migrations() []string {
+	return []string{
+		// 0 -> 1: one row per (netuid, block); the snapshot is gzip-compressed JSON
+		// (the snapshot file format), with a few columns for queries.
+		`CREATE TABLE snapshots (
 		netuid INTEGER NOT NULL,
 		block  INTEGER NOT NULL,
 		n      INTEGER NOT NULL,
 		data   BLOB    NOT NULL,
 		PRIMARY KEY (netuid, block)
 	) WITHOUT ROWID;`,
+	}
 }
 
 // Store is a local snapshot store: one SQLite file (WAL mode) holding many
@@ -90,7 +93,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", s.path, err)
 		}
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		if _, err := tx.ExecContext(ctx, migrations()[v]); err != nil {
 			tx.Rollback()
 			if isNotADatabase(err) {
 				return badinput.New(s.path, "", "", "not a yuma snapshot store: %v", err)
