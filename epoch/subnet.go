@@ -247,6 +247,7 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 	}
 	bonds := make([][]sent, n)
 	for i := range nr {
+		bonds[i] = make([]sent, 0, len(nr[i].Bonds))
 		for _, be := range nr[i].Bonds {
 			j := int(be.UID)
 			if j >= n || lastTempo <= nr[j].RegisteredAt {
@@ -263,7 +264,7 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 		if h.LiquidAlpha == subnet.LiquidAlphaV2 && anyNonZeroF(consensus) {
 			ema = emaLiquidV2(wb, bonds, consensus, n, lo, hi, float64(h.AlphaSigmoidSteepness)/100)
 		} else {
-			ema = emaRows(wb, bonds, n, func(int) float64 { return alphaFixed })
+			ema = emaRows(wb, bonds, n, alphaFixed, nil)
 		}
 		sums := colSumsRows(ema, n)
 		for i, row := range ema {
@@ -294,13 +295,13 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 			delta[i] = d
 		}
 		colNormalizeRows(delta, n)
-		rate := func(int) float64 { return alphaFixed }
+		rate, perMiner := alphaFixed, []float64(nil)
 		if h.Yuma == subnet.Yuma1 {
-			rate = func(int) float64 { return 1 }
+			rate = 1
 		} else if alpha, ok := liquidAlphaV1Rates(h.LiquidAlpha, consensus, lo, hi); ok {
-			rate = func(j int) float64 { return alpha[j] }
+			perMiner = alpha
 		}
-		ema = emaRows(delta, bonds, n, rate)
+		ema = emaRows(delta, bonds, n, rate, perMiner)
 		if h.Yuma != subnet.Yuma2a {
 			colNormalizeRows(ema, n)
 		}
@@ -313,10 +314,11 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 	normalizeInto(dividends, dividends, 0)
 	stored := make([][]subnet.BondEntry, n)
 	for i, row := range ema {
-		stored[i] = []subnet.BondEntry{}
 		if !newPermit[i] {
+			stored[i] = []subnet.BondEntry{}
 			continue
 		}
+		stored[i] = make([]subnet.BondEntry, 0, len(row))
 		for _, e := range row {
 			stored[i] = append(stored[i], subnet.BondEntry{UID: uint16(e.j), Value: e.v})
 		}
@@ -495,28 +497,44 @@ func colNormalizeRows(m [][]sent, n int) {
 	}
 }
 
-// emaRows is mat_ema_sparse with a per-column rate: α_j new + (1 − α_j) old
-// over the union of entries, keeping positive values in column order; a row
-// empty in both stays empty.
-func emaRows(newM, old [][]sent, n int, rate func(j int) float64) [][]sent {
+// emaRows is mat_ema_sparse with a per-column rate (perMiner, or rate for
+// every column when perMiner is nil): α_j new + (1 − α_j) old over the union
+// of entries, keeping positive values in column order; a row empty in both
+// stays empty.
+func emaRows(newM, old [][]sent, n int, rate float64, perMiner []float64) [][]sent {
 	out := make([][]sent, len(newM))
 	row := make([]float64, n)
+	alpha := perMiner
+	if alpha == nil {
+		alpha = make([]float64, n)
+		for j := range alpha {
+			alpha[j] = rate
+		}
+	}
 	for i := range newM {
 		if len(newM[i]) == 0 && len(old[i]) == 0 {
 			continue
 		}
 		clear(row)
 		for _, e := range newM[i] {
-			row[e.j] += rate(e.j) * e.v
+			row[e.j] += alpha[e.j] * e.v
 		}
 		for _, e := range old[i] {
-			row[e.j] += (1 - rate(e.j)) * e.v
+			row[e.j] += (1 - alpha[e.j]) * e.v
 		}
-		for j, v := range row {
+		c := 0
+		for _, v := range row {
 			if v > 0 {
-				out[i] = append(out[i], sent{j, v})
+				c++
 			}
 		}
+		r := make([]sent, 0, c)
+		for j, v := range row {
+			if v > 0 {
+				r = append(r, sent{j, v})
+			}
+		}
+		out[i] = r
 	}
 	return out
 }
@@ -619,4 +637,4 @@ func (SubnetEngine) CheckHyperparameters(h subnet.Hyperparameters) error {
 }
 
 // onGrid floors x to the chain's I32F32 resolution 2^-32.
-func onGrid(x float64) float64 { return math.Ldexp(math.Floor(math.Ldexp(x, 32)), -32) }
+func onGrid(x float64) float64 { return math.Floor(x*(1<<32)) * (1.0 / (1 << 32)) }

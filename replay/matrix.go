@@ -350,6 +350,9 @@ func (p *parser) matrixEpoch(f *MatrixFile, raw json.RawMessage, ep *MatrixEpoch
 			return p.bad("weights", "has %d rows, want %d (one per validator)", len(rows), V)
 		}
 		ep.Weights = make([]float64, V*M)
+		if fastRows(rows, ep.Weights, M) {
+			rows = nil // decoded; the loop below only runs to name an error
+		}
 		for i, rr := range rows {
 			fld := fmt.Sprintf("weights[%d]", i)
 			row, err := p.floatList(fld, rr)
@@ -382,6 +385,27 @@ func (p *parser) matrixEpoch(f *MatrixFile, raw json.RawMessage, ep *MatrixEpoch
 		}
 	}
 	return nil
+}
+
+// fastRows decodes dense rows with encoding/json's float path into dst
+// (row-major, m per row). It reports false, leaving the detailed per-value
+// parser to name the problem, when any row fails to decode, has the wrong
+// length or holds a negative value.
+func fastRows(rows []json.RawMessage, dst []float64, m int) bool {
+	var row []float64
+	for i, rr := range rows {
+		row = row[:0]
+		if err := json.Unmarshal(rr, &row); err != nil || len(row) != m {
+			return false
+		}
+		for _, x := range row {
+			if x < 0 {
+				return false
+			}
+		}
+		copy(dst[i*m:], row)
+	}
+	return true
 }
 
 // setRows parses [[v, [[j, w], ...]], ...].
