@@ -131,8 +131,30 @@ func findNumpyClass(module, name string) (any, error) {
 			return asBytes(args[0])
 		}), nil
 	}
-	return types.NewGenericClass(module, name), nil
+	return opaqueClass{}, nil
 }
+
+// opaqueClass stands for any other pickled class (the SDK's AxonInfo and
+// NeuronInfo dataclasses, ...): its instances accept and drop whatever state
+// the pickle gives them, so such fields are skipped instead of failing.
+type opaqueClass struct{}
+
+// Call implements types.Callable.
+func (opaqueClass) Call(...any) (any, error) { return &opaque{}, nil }
+
+// PyNew implements types.PyNewable.
+func (opaqueClass) PyNew(...any) (any, error) { return &opaque{}, nil }
+
+type opaque struct{}
+
+// PySetState implements types.PyStateSettable.
+func (*opaque) PySetState(any) error { return nil }
+
+// PyDictSet implements types.PyDictSettable.
+func (*opaque) PyDictSet(any, any) error { return nil }
+
+// PySetAttr implements types.PyAttrSettable.
+func (*opaque) PySetAttr(string, any) error { return nil }
 
 type callable func(args ...any) (any, error)
 

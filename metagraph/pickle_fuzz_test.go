@@ -14,6 +14,9 @@ func FuzzReadPT(f *testing.F) {
 	f.Add([]byte{0x80, 2, 'K', 5, '.'})
 	f.Add([]byte("(dp0\nS'netuid'\np1\nI15\ns."))
 	f.Add([]byte("PK\x03\x04garbage"))
+	if sdk, err := os.ReadFile(filepath.Join("testdata", "sdk_state_dict.pkl")); err == nil {
+		f.Add(sdk)
+	}
 	orig, err := os.ReadFile(filepath.Join("testdata", "netuid15_block4769998_4769998.pt"))
 	if err == nil {
 		f.Add(orig[:2048])
