@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -286,5 +287,21 @@ func TestSN31Golden(t *testing.T) {
 	}
 	if rec.Best.AlphaLow != 0.9 || rec.Best.AlphaHigh != 0.9 || rec.Best.RevealPeriod != 1 {
 		t.Errorf("best %+v", rec.Best)
+	}
+}
+
+func TestGridIsASet(t *testing.T) {
+	o := smallOptions(sn31(t))
+	o.AlphaLow = []float64{0.7, 0.3, 0.7}
+	o.RevealPeriods = []int{6, 0, 2, 0}
+	res, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Subnets[0].Rows) != 12 || len(res.Subnets[0].Baseline) != 3 {
+		t.Fatalf("rows %d baseline %d", len(res.Subnets[0].Rows), len(res.Subnets[0].Baseline))
+	}
+	if !slices.Equal(res.Config.RevealPeriods, []int{0, 2, 6}) || !slices.Equal(o.RevealPeriods, []int{6, 0, 2, 0}) {
+		t.Fatalf("config %v, caller's slice %v", res.Config.RevealPeriods, o.RevealPeriods)
 	}
 }

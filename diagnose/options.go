@@ -8,6 +8,7 @@ package diagnose
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -183,6 +184,11 @@ func (o *Options) validate() error {
 	if o.LiquidAlpha != epoch.LiquidAlphaV2 {
 		o.Steepness = []float64{0}
 	}
+	// Grids are sets: sorted, without repeats (copies, so callers' slices stay theirs).
+	o.AlphaLow = sortedSet(o.AlphaLow)
+	o.AlphaHigh = sortedSet(o.AlphaHigh)
+	o.Steepness = sortedSet(o.Steepness)
+	o.RevealPeriods = sortedSet(o.RevealPeriods)
 	if o.Tempos == 0 {
 		o.Tempos = d.Tempos
 	}
@@ -377,4 +383,11 @@ func baseParams() epoch.Params {
 		AlphaSigmoidSteepness: 10,
 		LiquidAlphaConsensus:  epoch.ConsensusCurrent,
 	}
+}
+
+// sortedSet returns a sorted copy of v without repeated values.
+func sortedSet[T int | float64](v []T) []T {
+	out := append([]T(nil), v...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
