@@ -111,7 +111,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		}
 		cutoff := activityCutoff(s, o)
 		for u := 0; u < h.n; u++ {
-			if permits[e][u] && s.Stake[u] > 0 && (s.LastUpdate == nil || s.LastUpdate[u]+cutoff >= s.Block) {
+			if permits[e][u] && s.Stake[u] > 0 && (s.LastUpdate == nil || satAdd(s.LastUpdate[u], cutoff) >= s.Block) {
 				isVal[u] = true
 			}
 		}
@@ -147,7 +147,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 				continue
 			}
 			i := row.UID
-			activeI := s.LastUpdate == nil || s.LastUpdate[i]+cutoff >= s.Block
+			activeI := s.LastUpdate == nil || satAdd(s.LastUpdate[i], cutoff) >= s.Block
 			if !permits[e][i] || !activeI {
 				continue // masked validators keep their stored row but it does not count
 			}
@@ -165,7 +165,7 @@ func buildHistory(src Source, o *Options, epochs int) (*history, error) {
 		h.stake[e] = make([]float64, V)
 		for r, u := range h.vals {
 			h.stake[e][r] = s.Stake[u]
-			activeU := s.LastUpdate == nil || s.LastUpdate[u]+cutoff >= s.Block
+			activeU := s.LastUpdate == nil || satAdd(s.LastUpdate[u], cutoff) >= s.Block
 			if permits[e][u] && activeU {
 				a[r] = s.Stake[u]
 			}
@@ -258,4 +258,13 @@ func activityCutoff(s *metagraph.Snapshot, o *Options) uint64 {
 		return v
 	}
 	return o.ActivityCutoff
+}
+
+// satAdd is a + b saturating at the largest uint64, as the chain's
+// saturating_add in the activity check.
+func satAdd(a, b uint64) uint64 {
+	if a > math.MaxUint64-b {
+		return math.MaxUint64
+	}
+	return a + b
 }
