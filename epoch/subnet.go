@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/yuma-go/yuma/fixed"
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -32,10 +33,16 @@ import (
 // (only positive entries survive when 0 < β < 1); bonds of miners
 // registered since the last tempo dropped; then
 //
-//   - yuma2 (and yuma1 = yuma2 with α = 1, yuma2a = no renormalisation):
-//     column-normalised stored bonds, ΔB = column-normalised s_i W̃_ij, the
-//     EMA (α = 1 − bonds_moving_average, or liquid alpha v1's per-miner rate),
+//   - yuma2 (and yuma1 = yuma2 with α = 1): column-normalised stored bonds,
+//     ΔB = column-normalised s_i W̃_ij, the EMA (α = 1 − bonds_moving_average,
+//     liquid alpha v1's per-miner rate, or v1-paper's 1 − clamp rate),
 //     column-normalised again, D = B I;
+//   - yuma2a: the same EMA without either renormalisation (the bonds start
+//     at the first ΔB when no uid stores a bond yet), D = B I;
+//   - yuma2b: yuma2a with clipping, ranks, incentive, trust and W̃ taken from
+//     the previous epoch's weights (see the engine's memory below);
+//   - yuma2c: capacity bonds with decay from the unclipped weights, with
+//     DefaultParams' decay_rate and capacity_alpha, D = col-norm(B) I;
 //   - yuma3: B' = (1 − α) B + α W̃ over the union of entries, or with liquid
 //     alpha v2 the chain's sparse rule: α per (i, j) from a walk over each
 //     weight and bond row that assumes ascending columns (entries out of order
@@ -43,10 +50,9 @@ import (
 //     D_i = s_i Σ_j I_j B'_ij / Σ_k B'_kj;
 //
 // and the emission split I + D normalised, falling back to the active stake
-// (or the stake) when I + D sums to 0. Liquid alpha v2 acts only on yuma3
-// and v1 only on the yuma2 family, as on chain. yuma2b, yuma2c and v1-paper
-// have no state-machine form here (they need state the chain does not keep);
-// use a matrix replay for them.
+// (or the stake) when I + D sums to 0. Liquid alpha v2 acts only on yuma3 (as
+// on chain, it is accepted and ignored elsewhere); v1 and v1-paper act on the
+// EMA family and are refused with yuma3 and yuma2c.
 //
 // Where the chain's 2^-32 resolution decides an outcome, the engine takes its
 // values on that grid (floored, as I32F32 arithmetic does): stake shares and
@@ -58,15 +64,51 @@ import (
 // unrounded (no u16 storage encoding). The differential test bounds the gap
 // to the chain engine's exact proportions on one epoch from the same state
 // at 1e-6 (worst seen 7.8e-7 over 20,000 random subnets).
-type SubnetEngine struct{}
+//
+// The engine is safe for concurrent use. Its only memory is yuma2b's: the
+// weights of the last epoch it ran, reused when the next call is the next
+// epoch (EpochIndex + 1) of the same *subnet.State; any other call starts
+// yuma2b afresh from the current weights.
+type SubnetEngine struct {
+	mu        sync.Mutex
+	prevState *subnet.State
+	prevIndex uint64
+	prevW     [][]sent
+}
 
-var _ subnet.Engine = SubnetEngine{}
+var _ subnet.Engine = (*SubnetEngine)(nil)
 
-// NewSubnet returns the float64 subnet engine.
-func NewSubnet() SubnetEngine { return SubnetEngine{} }
+// NewSubnet returns a float64 subnet engine.
+func NewSubnet() *SubnetEngine { return &SubnetEngine{} }
 
 // String describes the engine.
-func (SubnetEngine) String() string { return "float (sparse chain rules, float64)" }
+func (*SubnetEngine) String() string { return "float (sparse chain rules, float64)" }
+
+// previousWeights returns the weights yuma2b reads this epoch (the previous
+// epoch's of the same state, or cur) and remembers cur for the next epoch.
+func (e *SubnetEngine) previousWeights(st *subnet.State, cur [][]sent) [][]sent {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	use := cur
+	if e.prevState == st && st.EpochIndex == e.prevIndex+1 {
+		use = make([][]sent, len(cur))
+		for i := range use {
+			if i < len(e.prevW) {
+				for _, x := range e.prevW[i] {
+					if x.j < len(cur) {
+						use[i] = append(use[i], x)
+					}
+				}
+			}
+		}
+	}
+	keep := make([][]sent, len(cur))
+	for i, row := range cur {
+		keep[i] = slices.Clone(row)
+	}
+	e.prevState, e.prevIndex, e.prevW = st, st.EpochIndex, keep
+	return use
+}
 
 // sent is one sparse float entry (column j, value v).
 type sent struct {
@@ -79,24 +121,23 @@ type sent struct {
 // mode.
 func CheckSubnetHyperparameters(h subnet.Hyperparameters) error {
 	switch h.Yuma {
-	case subnet.Yuma1, subnet.Yuma2, subnet.Yuma2a, subnet.Yuma3:
-	case subnet.Yuma2b, subnet.Yuma2c:
-		return badinput.New("", "", "yuma", "%s has no step-replay form in the float engine (it needs per-epoch state the chain does not keep); use a matrix replay (a file with epochs)", h.Yuma)
+	case subnet.Yuma1, subnet.Yuma2, subnet.Yuma2a, subnet.Yuma2b, subnet.Yuma2c, subnet.Yuma3:
 	default:
-		return badinput.New("", "", "yuma", "unknown version %q (want yuma1, yuma2, yuma2a or yuma3)", h.Yuma)
+		return badinput.New("", "", "yuma", "unknown version %q (want yuma1, yuma2, yuma2a, yuma2b, yuma2c or yuma3)", h.Yuma)
 	}
 	switch h.LiquidAlpha {
-	case subnet.LiquidAlphaOff, subnet.LiquidAlphaV1, subnet.LiquidAlphaV2:
-	case subnet.LiquidAlphaV1Paper:
-		return badinput.New("", "", "liquid_alpha", "v1-paper is the notebooks' matrix rule; use a matrix replay (a file with epochs)")
+	case subnet.LiquidAlphaOff, subnet.LiquidAlphaV1, subnet.LiquidAlphaV1Paper, subnet.LiquidAlphaV2:
 	default:
-		return badinput.New("", "", "liquid_alpha", "unknown mode %q (want off, v1 or v2)", h.LiquidAlpha)
+		return badinput.New("", "", "liquid_alpha", "unknown mode %q (want off, v1, v1-paper or v2)", h.LiquidAlpha)
+	}
+	if (h.LiquidAlpha == subnet.LiquidAlphaV1 || h.LiquidAlpha == subnet.LiquidAlphaV1Paper) && (h.Yuma == subnet.Yuma3 || h.Yuma == subnet.Yuma2c) {
+		return badinput.New("", "", "liquid_alpha", "%s applies to the EMA bonds of yuma1/yuma2/yuma2a/yuma2b, not to %s (on chain v1 existed only on the original-Yuma path); use v2 or off, or a matrix replay", h.LiquidAlpha, h.Yuma)
 	}
 	return nil
 }
 
 // Epoch implements subnet.Engine. It does not modify st.
-func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, error) {
+func (e *SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subnet.EpochOutput, error) {
 	h := st.Hyper
 	if err := CheckSubnetHyperparameters(h); err != nil {
 		return subnet.EpochOutput{}, err
@@ -209,11 +250,16 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 	kappa := float64(h.Kappa) / 65535
 	consensus := sparseConsensus(activeStake, w, n, kappa)
 
-	// 7-9. Clipping, validator trust, incentive.
+	// 7-9. Clipping, validator trust, incentive. yuma2b clips the previous
+	// epoch's weights against the current consensus.
+	wUse := w
+	if h.Yuma == subnet.Yuma2b {
+		wUse = e.previousWeights(st, w)
+	}
 	clipped := make([][]sent, n)
 	vtrust := make([]float64, n)
 	incentive := make([]float64, n)
-	for i, row := range w {
+	for i, row := range wUse {
 		var out []sent
 		for _, e := range row {
 			c := consensus[e.j]
@@ -235,7 +281,7 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 
 	// 10. Weights for bonds: W̃ = W + β (clip(W) − W).
 	beta := float64(h.BondsPenalty) / 65535
-	wb := interpolateRows(w, clipped, n, beta)
+	wb := interpolateRows(wUse, clipped, n, beta)
 
 	// 11. Bonds and dividends.
 	var lastTempo uint64
@@ -279,8 +325,20 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 			// I32F32 products floor; tiny dividends are then normalised.
 			dividends[i] = onGrid(t * activeStake[i])
 		}
+	} else if h.Yuma == subnet.Yuma2c {
+		ema = capacityBonds(w, bonds, activeStake, n)
+		sums := colSumsRows(ema, n)
+		for i, row := range ema {
+			for _, e := range row {
+				if s := sums[e.j]; s != 0 {
+					dividends[i] += incentive[e.j] * e.v / s
+				}
+			}
+		}
 	} else {
-		if h.Yuma != subnet.Yuma2a {
+		// yuma1, yuma2 renormalise the stored bonds; yuma2a, yuma2b do not.
+		renorm := h.Yuma == subnet.Yuma1 || h.Yuma == subnet.Yuma2
+		if renorm {
 			colNormalizeRows(bonds, n)
 		}
 		// ΔB = s_i W̃_ij floored to the chain's 2^-32 grid before the column
@@ -296,13 +354,24 @@ func (SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (subn
 		}
 		colNormalizeRows(delta, n)
 		rate, perMiner := alphaFixed, []float64(nil)
-		if h.Yuma == subnet.Yuma1 {
+		switch {
+		case h.Yuma == subnet.Yuma1:
 			rate = 1
-		} else if alpha, ok := liquidAlphaV1Rates(h.LiquidAlpha, consensus, lo, hi); ok {
-			perMiner = alpha
+		case h.LiquidAlpha == subnet.LiquidAlphaV1:
+			if alpha, ok := liquidAlphaV1Rates(consensus, lo, hi); ok {
+				perMiner = alpha
+			}
+		case h.LiquidAlpha == subnet.LiquidAlphaV1Paper:
+			if alpha, ok := liquidAlphaV1PaperRates(consensus, lo, hi); ok {
+				perMiner = alpha
+			}
 		}
-		ema = emaRows(delta, bonds, n, rate, perMiner)
-		if h.Yuma != subnet.Yuma2a {
+		if !renorm && !anyBonds(nr) {
+			ema = delta // the unnormalised EMA starts at the first instant bonds
+		} else {
+			ema = emaRows(delta, bonds, n, rate, perMiner)
+		}
+		if renorm {
 			colNormalizeRows(ema, n)
 		}
 		for i, row := range ema {
@@ -598,8 +667,8 @@ func sigmoidAlpha(c, w, b, lo, hi, steep float64) float64 {
 
 // liquidAlphaV1Rates is the chain's 2024 per-miner rate (see liquidAlphaV1);
 // ok is false when the fixed rate applies.
-func liquidAlphaV1Rates(mode string, consensus []float64, lo, hi float64) ([]float64, bool) {
-	if mode != subnet.LiquidAlphaV1 || !anyNonZeroF(consensus) {
+func liquidAlphaV1Rates(consensus []float64, lo, hi float64) ([]float64, bool) {
+	if !anyNonZeroF(consensus) {
 		return nil, false
 	}
 	s := slices.Clone(consensus)
@@ -621,6 +690,77 @@ func liquidAlphaV1Rates(mode string, consensus []float64, lo, hi float64) ([]flo
 	return out, true
 }
 
+// liquidAlphaV1PaperRates is the notebooks' variant (see liquidAlphaV1Paper):
+// the same logistic, C_H = q_0.99 when the quartiles coincide, and the rate on
+// the new bond 1 − clamp(α̃_j, α_L, α_H); ok is false when the fixed rate
+// applies.
+func liquidAlphaV1PaperRates(consensus []float64, lo, hi float64) ([]float64, bool) {
+	s := slices.Clone(consensus)
+	slices.Sort(s)
+	ch, cl := quantileSorted(s, 0.75), quantileSorted(s, 0.25)
+	if ch == cl {
+		ch = quantileSorted(s, 0.99)
+	}
+	if ch <= cl {
+		return nil, false
+	}
+	a, b := logisticParams(hi, lo, ch, cl)
+	out := make([]float64, len(consensus))
+	for j, c := range consensus {
+		out[j] = 1 - max(lo, min(hi, 1/(1+math.Exp(-a*c+b))))
+	}
+	return out, true
+}
+
+// capacityBonds is yuma2c's bond step on sparse rows (see yuma2c):
+// cap_i = s_i 2^64, buy_ij = min(capacity_alpha cap_i, max(cap_i − B_ij, 0)) W_ij
+// with the unclipped weights, B'_ij = min((1 − decay_rate) B_ij + buy_ij, cap_i),
+// over the union of entries, positive values kept in column order. The rates
+// are DefaultParams' (the chain has no such hyperparameters).
+func capacityBonds(w, old [][]sent, stake []float64, n int) [][]sent {
+	p := DefaultParams()
+	out := make([][]sent, len(w))
+	wr, br := make([]float64, n), make([]float64, n)
+	has := make([]bool, n)
+	for i := range w {
+		if len(w[i]) == 0 && len(old[i]) == 0 {
+			continue
+		}
+		clear(wr)
+		clear(br)
+		clear(has)
+		for _, e := range w[i] {
+			wr[e.j], has[e.j] = e.v, true
+		}
+		for _, e := range old[i] {
+			br[e.j], has[e.j] = e.v, true
+		}
+		capI := stake[i] * capacityScale
+		var row []sent
+		for j := 0; j < n; j++ {
+			if !has[j] {
+				continue
+			}
+			buy := min(p.CapacityAlpha*capI, max(capI-br[j], 0)) * wr[j]
+			if v := min((1-p.DecayRate)*br[j]+buy, capI); v > 0 {
+				row = append(row, sent{j, v})
+			}
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// anyBonds reports whether any neuron stores a bond.
+func anyBonds(nr []subnet.Neuron) bool {
+	for i := range nr {
+		if len(nr[i].Bonds) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func anyNonZeroF(x []float64) bool {
 	for _, v := range x {
 		if v != 0 {
@@ -632,7 +772,7 @@ func anyNonZeroF(x []float64) bool {
 
 // CheckHyperparameters is CheckSubnetHyperparameters as a method, so that a
 // replay can refuse an unsupported variant before it runs any step.
-func (SubnetEngine) CheckHyperparameters(h subnet.Hyperparameters) error {
+func (*SubnetEngine) CheckHyperparameters(h subnet.Hyperparameters) error {
 	return CheckSubnetHyperparameters(h)
 }
 

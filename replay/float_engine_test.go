@@ -157,15 +157,40 @@ func colMaxUpscale(b [][]float64) [][]float64 {
 	return out
 }
 
-// The float engine refuses variants it has no step form for, naming the
-// field, before running any step.
-func TestFloatEngineRefusesMatrixOnlyVariants(t *testing.T) {
-	for _, c := range []struct{ key, val string }{{"yuma", "yuma2b"}, {"yuma", "yuma2c"}, {"liquid_alpha", "v1-paper"}} {
-		doc := `{"engine": "float", "` + c.key + `": "` + c.val + `", "hyperparameters": {"commit_reveal": false}, "neurons": [{"uid": 0, "stake": 1}], "steps": [{"block": 1, "epoch": {}}]}`
-		err := Run(context.Background(), "f.json", []byte(doc), Options{FloatEngine: epoch.NewSubnet()}, &bytes.Buffer{})
+// The float engine refuses a liquid-alpha rule that has no meaning for the
+// Yuma version before running any step, naming the field; the simulator
+// variants run.
+func TestFloatEngineVariants(t *testing.T) {
+	doc := func(yuma, la string) string {
+		return `{"engine": "float", "yuma": "` + yuma + `", "liquid_alpha": "` + la + `", "hyperparameters": {"commit_reveal": false, "tempo": 1},
+ "neurons": [{"uid": 0, "stake": 3, "validator_permit": true}, {"uid": 1, "stake": 1, "validator_permit": true}, {"uid": 2}],
+ "steps": [{"block": 1, "set_weights": {"uid": 0, "uids": [1, 2], "values": [1, 3]}}, {"block": 1, "set_weights": {"uid": 1, "uids": [2], "values": [5]}},
+  {"block": 2, "epoch": {}}, {"block": 3, "set_weights": {"uid": 0, "uids": [2], "values": [1]}}, {"block": 3, "epoch": {}}, {"block": 4, "epoch": {}}]}`
+	}
+	for _, c := range []struct{ yuma, la string }{{"yuma3", "v1"}, {"yuma2c", "v1-paper"}} {
+		err := Run(context.Background(), "f.json", []byte(doc(c.yuma, c.la)), Options{FloatEngine: epoch.NewSubnet()}, &bytes.Buffer{})
 		var be *badinput.Error
-		if !errors.As(err, &be) || be.Field != c.key || be.File != "f.json" || !strings.Contains(be.Reason, "matrix replay") {
-			t.Errorf("%s %s: got %v", c.key, c.val, err)
+		if !errors.As(err, &be) || be.Field != "liquid_alpha" || be.File != "f.json" {
+			t.Errorf("%s %s: got %v", c.yuma, c.la, err)
+		}
+	}
+	for _, c := range []struct{ yuma, la string }{{"yuma1", "off"}, {"yuma2a", "v1-paper"}, {"yuma2b", "v1"}, {"yuma2c", "off"}, {"yuma2", "v2"}} {
+		var out bytes.Buffer
+		if err := Run(context.Background(), "f.json", []byte(doc(c.yuma, c.la)), Options{FloatEngine: epoch.NewSubnet()}, &out); err != nil {
+			t.Fatalf("%s %s: %v", c.yuma, c.la, err)
+		}
+		ls := decodeLines(t, out.String())
+		if len(ls) != 3 {
+			t.Fatalf("%s %s: %d lines", c.yuma, c.la, len(ls))
+		}
+		for k, l := range ls {
+			sum := 0.0
+			for _, d := range l.Dividends {
+				sum += d
+			}
+			if math.Abs(sum-1) > 1e-9 || l.Dividends[2] != 0 {
+				t.Errorf("%s %s line %d: dividends %v", c.yuma, c.la, k, l.Dividends)
+			}
 		}
 	}
 }
