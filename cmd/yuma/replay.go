@@ -18,7 +18,10 @@ func newReplayCmd(e *env) *cobra.Command {
 
 A file with "steps" drives the chain's state machine (register, set_weights,
 set_stake, reset_bonds, commit/reveal, epoch); a file with "epochs" is a matrix
-replay of explicit stake and weights per epoch. See docs/replay.md.`,
+replay of explicit stake and weights per epoch, run on the float64 engine
+(any Yuma variant, compat chain, yuma-simulation or notebook). A step file
+with "engine": "float" runs the state machine on the float64 subnet engine.
+See docs/replay.md and docs/replay-matrix.md.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := replay.Options{FloatEngine: epoch.NewSubnet()}
