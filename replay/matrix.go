@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,6 +74,9 @@ func ParseMatrix(name string, data []byte) (*MatrixFile, error) {
 // floatVal parses a finite non-negative JSON number.
 func (p *parser) floatVal(field string, raw json.RawMessage) (float64, error) {
 	s := strings.TrimSpace(string(raw))
+	if s == "null" {
+		return 0, p.bad(field, "must be a number, got null")
+	}
 	var f float64
 	if err := json.Unmarshal(raw, &f); err != nil {
 		var te *json.UnmarshalTypeError
@@ -280,7 +284,7 @@ func (p *parser) matrixParams(raw json.RawMessage, q *epoch.Params) error {
 	if r, ok := m["alpha_sigmoid_steepness"]; ok {
 		s := strings.TrimSpace(string(r))
 		var v float64
-		if err := json.Unmarshal(r, &v); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		if err := json.Unmarshal(r, &v); err != nil || s == "null" || math.IsNaN(v) || math.IsInf(v, 0) {
 			return p.bad(join(F, "alpha_sigmoid_steepness"), "must be a finite number, got %s", s)
 		}
 		if math.Abs(v) > 1e6 {
@@ -395,6 +399,9 @@ func fastRows(rows []json.RawMessage, dst []float64, m int) bool {
 	var row []float64
 	for i, rr := range rows {
 		row = row[:0]
+		if bytes.Contains(rr, []byte("null")) {
+			return false // encoding/json would read null as 0
+		}
 		if err := json.Unmarshal(rr, &row); err != nil || len(row) != m {
 			return false
 		}

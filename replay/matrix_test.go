@@ -195,6 +195,9 @@ func TestMatrixBadInput(t *testing.T) {
 		{"set_rows dup v", `{"validators": 2, "miners": 2, "epochs": [{"stake": [1, 1], "set_rows": [[1, []], [1, []]]}]}`, "epoch 0", "set_rows[1][0]", "twice"},
 		{"set_rows dup j", `{"validators": 2, "miners": 2, "epochs": [{"stake": [1, 1], "set_rows": [[1, [[0, 1], [0, 2]]]]}]}`, "epoch 0", "set_rows[0][1][1][0]", "twice"},
 		{"shape mismatch", `{"validators": 3, "epochs": [{"stake": [1, 1], "weights": [[1], [1]]}]}`, "epoch 0", "stake", "want 3"},
+		{"null weight", ep(`{"stake": [1], "weights": [[1, null]]}`), "epoch 0", "weights[0][1]", "null"},
+		{"null stake", ep(`{"stake": [null], "weights": [[1]]}`), "epoch 0", "stake[0]", "null"},
+		{"null steepness", `{"params": {"alpha_sigmoid_steepness": null}, "epochs": []}`, "", "params.alpha_sigmoid_steepness", "finite number"},
 		{"NaN in YAML", "epochs:\n  - stake: [1]\n    weights: [[.nan]]\n", "epoch 0", "weights[0][0]", "finite"},
 	}
 	for _, c := range cases {
