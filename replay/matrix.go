@@ -610,6 +610,9 @@ func runMatrix(ctx context.Context, name string, data []byte, opts Options, w io
 	bw := bufio.NewWriter(w)
 	var buf []byte
 	err = RunMatrix(ctx, f, func(l MatrixLine) error {
+		if opts.Progress != nil {
+			opts.Progress(l.Epoch+1, len(f.Epochs))
+		}
 		buf = AppendMatrixLine(buf[:0], l, sel, f.Miners)
 		buf = append(buf, '\n')
 		_, err := bw.Write(buf)

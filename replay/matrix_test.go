@@ -135,6 +135,18 @@ func TestMatrixMatchesEngineAndYAML(t *testing.T) {
 	}
 }
 
+func TestMatrixProgress(t *testing.T) {
+	var calls [][2]int
+	opts := Options{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	doc := `{"epochs": [{"stake": [1], "weights": [[1]]}, {}, {}]}`
+	if err := Run(context.Background(), "p.json", []byte(doc), opts, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 3 || calls[2] != [2]int{3, 3} || calls[0] != [2]int{1, 3} {
+		t.Fatalf("progress calls %v", calls)
+	}
+}
+
 func TestMatrixFields(t *testing.T) {
 	doc := `{"epochs": [{"stake": [1], "weights": [[1, 1]]}]}`
 	var out bytes.Buffer

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/yuma-go/yuma/internal/badinput"
+	"github.com/yuma-go/yuma/internal/progress"
 	"github.com/yuma-go/yuma/subnet"
 	"gopkg.in/yaml.v3"
 )
@@ -28,6 +29,9 @@ type Options struct {
 	// FloatEngine runs step replays with "engine": "float" (a float64
 	// subnet.Engine); such replays are refused when it is nil.
 	FloatEngine subnet.Engine
+	// Progress, when set, is called after each epoch of a matrix replay with
+	// (epochs done, epochs in the file).
+	Progress progress.Func
 }
 
 // RunFile reads the replay file at path (JSON, or YAML by extension) and

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/yuma-go/yuma/epoch"
+	"github.com/yuma-go/yuma/internal/progress"
 	"github.com/yuma-go/yuma/replay"
 )
 
@@ -28,6 +29,9 @@ See docs/replay.md and docs/replay-matrix.md.`,
 			if fields != "" {
 				opts.Fields = strings.Split(fields, ",")
 			}
+			bar := progress.NewBar(e.stderr, "replay")
+			defer bar.Done()
+			opts.Progress = bar.Func()
 			return replay.RunFile(cmd.Context(), args[0], opts, e.stdout)
 		},
 	}
