@@ -159,3 +159,41 @@ write("yuma_simulation_yuma2", {
     "yuma": "yuma2", "liquid_alpha": "off", "compat": "yuma-simulation",
     "params": {"kappa": 0.5, "bonds_penalty": 1, "bonds_moving_average": 0.975},
     "epochs": [{"stake": s, "weights": w} for s, w in zip(ys_s, ys_w)]}, checks)
+
+
+# The liquid-alpha paper's copier setting ("Amplifying the Weight-copying
+# Penalty in Bittensor", 2024; peers-and-paper.md sections 4.2-4.3):
+# validators j, k (copier), c with stake 1, 1, 98; miners A-D; rho = 0,
+# delta = 0.5. c holds 98% of the stake, so the consensus of round t is c's
+# weights, normalised and truncated to u16 steps (notebook convention); the
+# copier reports the consensus of five rounds earlier.
+def signal(t, rho=0.0, delta=0.5):
+    a = rho
+    if t >= 3:
+        a = rho + delta
+    elif t >= 1:
+        a = rho + delta * t / 3
+    return [a, 0.5 - a, 0, 0.5]
+
+
+def notebook_consensus(v):
+    s = sum(v)
+    return [int(x / s * 65535) / 65535 for x in v]
+
+
+paper_epochs = []
+for t in range(20):
+    v = signal(t)
+    k = signal(0) if t < 5 else notebook_consensus(signal(t - 5))
+    e = {"weights": [v, k, v]}
+    if t == 0:
+        e["stake"] = [1, 1, 98]
+    paper_epochs.append(e)
+paper_params = {"kappa": 0.5, "bonds_penalty": 1, "bonds_moving_average": 0.9, "alpha_low": 0.1, "alpha_high": 0.9}
+for la, paper, repro in (("off", 0.0071, 0.00712), ("v1-paper", 0.0053, 0.00532)):
+    write("paper_copier_" + ("fixed" if la == "off" else "liquid"), {
+        "name": "liquid-alpha paper copier, delta 0.5, liquid alpha " + la, "engine": "float",
+        "yuma": "yuma2a", "liquid_alpha": la, "compat": "notebook", "params": paper_params,
+        "epochs": paper_epochs},
+        [{"epoch": 5, "field": "dividends", "uids": [1], "values": [paper], "tol": 1e-4},
+         {"epoch": 5, "field": "dividends", "uids": [1], "values": [repro], "tol": 1e-5}])
