@@ -305,3 +305,34 @@ func TestGridIsASet(t *testing.T) {
 		t.Fatalf("config %v, caller's slice %v", res.Config.RevealPeriods, o.RevealPeriods)
 	}
 }
+
+// TestNotebookWindow: in the notebook's window the largest reveal period is
+// scored on the same epochs as in the common window (so its G agrees), the
+// others on earlier epochs (so theirs differ).
+func TestNotebookWindow(t *testing.T) {
+	o := smallOptions(sn31(t))
+	common, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Window = WindowNotebook
+	nb, err := Run(context.Background(), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, n := common.Subnets[0].Baseline, nb.Subnets[0].Baseline
+	last := len(c) - 1
+	if c[last].GCumulative != n[last].GCumulative {
+		t.Errorf("rp %d: common %v, notebook %v", c[last].RevealPeriod, c[last].GCumulative, n[last].GCumulative)
+	}
+	if c[0].GCumulative == n[0].GCumulative {
+		t.Errorf("rp 0 scored on the same epochs in both windows")
+	}
+	if nb.Subnets[0].FirstBlock != 3600000 || nb.Config.Window != WindowNotebook {
+		t.Errorf("first block %d, window %q", nb.Subnets[0].FirstBlock, nb.Config.Window)
+	}
+	o.Window = "other"
+	if _, err := Run(context.Background(), o, nil); !badinput.Is(err) {
+		t.Errorf("bad window: %v", err)
+	}
+}

@@ -46,6 +46,12 @@ const (
 	StakeTAO    = "tao"    // an absolute amount in the snapshots' stake units
 )
 
+// Scoring windows.
+const (
+	WindowCommon   = "common"   // every reveal period scored on the same epochs [largest rp, + tempos)
+	WindowNotebook = "notebook" // reveal period rp scored on epochs [rp, rp + tempos), as the notebook did
+)
+
 // Metrics usable for the recommendation.
 const (
 	MetricLast       = "last"
@@ -114,6 +120,7 @@ type Options struct {
 	CopierStake CopierStake
 	Take        float64 // validator take, threshold 1 - Take (0.18)
 	Metric      string  // which G the recommendation uses (cumulative)
+	Window      string  // WindowCommon (default) or WindowNotebook
 
 	ActivityCutoff uint64 // blocks, when the snapshots carry no activity_cutoff hyperparameter (5000)
 	// NotebookParams ignores the subnet's own kappa, bonds_moving_average and
@@ -146,6 +153,7 @@ func DefaultOptions() Options {
 		CopierStake:    CopierStake{Mode: StakeMedian},
 		Take:           0.18,
 		Metric:         MetricCumulative,
+		Window:         WindowCommon,
 		ActivityCutoff: 5000,
 		MaxValidators:  64,
 	}
@@ -201,6 +209,9 @@ func (o *Options) validate() error {
 	if o.Metric == "" {
 		o.Metric = d.Metric
 	}
+	if o.Window == "" {
+		o.Window = WindowCommon
+	}
 	if o.ActivityCutoff == 0 {
 		o.ActivityCutoff = d.ActivityCutoff
 	}
@@ -242,6 +253,9 @@ func (o *Options) validate() error {
 	}
 	if !(o.Take >= 0 && o.Take < 1) {
 		return bad("--take", "%v is outside [0, 1)", o.Take)
+	}
+	if o.Window != WindowCommon && o.Window != WindowNotebook {
+		return bad("--window", "%q: want common or notebook", o.Window)
 	}
 	switch o.Metric {
 	case MetricLast, MetricMean, MetricCumulative:

@@ -63,6 +63,7 @@ type Config struct {
 	CopierStake    string                `json:"copier_stake"`
 	Take           float64               `json:"take"`
 	Metric         string                `json:"metric"`
+	Window         string                `json:"window"`
 	ActivityCutoff uint64                `json:"activity_cutoff"`
 	NotebookParams bool                  `json:"notebook_params"`
 	MaxValidators  int                   `json:"max_validators"`
@@ -73,7 +74,7 @@ func (o *Options) config() Config {
 	c := Config{
 		Yuma: o.Yuma, LiquidAlpha: o.LiquidAlpha, Compat: o.Compat, Params: o.Params,
 		AlphaLow: o.AlphaLow, AlphaHigh: o.AlphaHigh, RevealPeriods: o.RevealPeriods, Steepness: o.Steepness,
-		Tempos: o.Tempos, Copier: o.Copier, CopierStake: o.CopierStake.String(), Take: o.Take, Metric: o.Metric,
+		Tempos: o.Tempos, Copier: o.Copier, CopierStake: o.CopierStake.String(), Take: o.Take, Metric: o.Metric, Window: o.Window,
 		ActivityCutoff: o.ActivityCutoff, MaxValidators: o.MaxValidators, NotebookParams: o.NotebookParams,
 	}
 	for _, s := range o.Sources {

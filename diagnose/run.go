@@ -60,9 +60,13 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 		runs[si] = sr
 		sub := &Subnet{
 			Name: h.name, Netuid: h.netuid, N: h.n,
-			FirstBlock: h.blocks[maxRP], LastBlock: h.blocks[epochs-1],
+			FirstBlock: h.blocks[sr.warm], LastBlock: h.blocks[epochs-1],
 			Epochs: o.Tempos, Validators: append([]int(nil), h.vals...),
 			CopierStake: sr.copierStake, Params: sr.params, Warnings: h.warnings,
+		}
+		if o.Window == WindowNotebook {
+			first, _ := sr.window(&o, slices.Min(o.RevealPeriods))
+			sub.FirstBlock = h.blocks[first] // the windows span the whole history
 		}
 		sub.HonestMask = append([]bool(nil), sr.honest...)
 		for _, ok := range sr.honest {
@@ -189,18 +193,7 @@ func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEng
 			sr.copierRows[e] = row
 		}
 	}
-	// Honest validators: voting (active, with weights) in at least half of
-	// the scored epochs.
-	sr.honest = make([]bool, V)
-	for r := 0; r < V; r++ {
-		k := 0
-		for e := warm; e < epochs; e++ {
-			if h.voting[e][r] {
-				k++
-			}
-		}
-		sr.honest[r] = 2*k >= epochs-warm && k > 0
-	}
+	sr.honest = honestIn(h, warm, epochs)
 	// Copier stake, from the first scored epoch.
 	var act []float64
 	total := 0.0
@@ -227,6 +220,31 @@ func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEng
 	return sr, nil
 }
 
+// honestIn marks the validators voting (active, with weights) in at least
+// half of the epochs [from, to).
+func honestIn(h *history, from, to int) []bool {
+	out := make([]bool, len(h.vals))
+	for r := range out {
+		k := 0
+		for e := from; e < to; e++ {
+			if h.voting[e][r] {
+				k++
+			}
+		}
+		out[r] = 2*k >= to-from && k > 0
+	}
+	return out
+}
+
+// window returns the scored epochs [from, to) of a reveal period: the common
+// window [largest reveal period, + tempos) or, in the notebook's mode, [rp, rp + tempos).
+func (sr *subnetRun) window(o *Options, rp int) (int, int) {
+	if o.Window == WindowNotebook {
+		return rp, rp + o.Tempos
+	}
+	return sr.warm, sr.warm + o.Tempos
+}
+
 // cellOut is one engine run over the scored window.
 type cellOut struct {
 	g      []float64 // G per scored epoch
@@ -244,9 +262,13 @@ func runCell(ctx context.Context, sr *subnetRun, o *Options, newEngine EngineFun
 	}
 	w := make([]float64, (V+1)*n)
 	stake := make([]float64, V+1)
+	from, to := sr.window(o, rp)
 	out := &cellOut{sumD: make([]float64, V+1), sumS: make([]float64, V+1), honest: sr.honest}
+	if from != sr.warm {
+		out.honest = honestIn(h, from, to)
+	}
 	ratios := make([]float64, 0, V)
-	for t := sr.warm; t < len(h.blocks); t++ {
+	for t := from; t < to; t++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -255,7 +277,7 @@ func runCell(ctx context.Context, sr *subnetRun, o *Options, newEngine EngineFun
 		copy(stake, h.active[t])
 		stake[V] = sr.copierStake
 		in := epoch.Input{Stake: stake, Weights: w}
-		if t > sr.warm {
+		if t > from {
 			in.ResetBonds = h.resets[t]
 		}
 		r, err := eng.Step(in)

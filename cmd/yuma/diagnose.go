@@ -25,6 +25,7 @@ type diagnoseFlags struct {
 	from, to                                                      uint64
 	alphaLow, alphaHigh, revealPeriods, steepness                 string
 	yuma, liquidAlpha, compat, copier, copierStake, metric, shard string
+	window                                                        string
 	take                                                          float64
 	tempos, workers, shardCount, maxValidators                    int
 	activityCutoff                                                uint64
@@ -53,6 +54,7 @@ func (d *diagnoseFlags) register(cmd *cobra.Command, withInput bool) {
 	f.Float64Var(&d.take, "take", 0.18, "validator take; threshold G < 1 - take")
 	f.StringVar(&d.metric, "metric", "cumulative", "G used for the recommendation: cumulative, mean or last (the notebook's)")
 	f.IntVar(&d.tempos, "tempos", 30, "scored tempos per run")
+	f.StringVar(&d.window, "window", "common", "scored epochs: common (the same tempos for every reveal period) or notebook (reveal period rp scores tempos rp..rp+tempos-1)")
 	f.Uint64Var(&d.activityCutoff, "activity-cutoff", 5000, "activity cutoff in blocks when the snapshots carry none")
 	f.IntVar(&d.maxValidators, "max-validators", 64, "permits = top-k by stake when the snapshots carry none")
 	f.BoolVar(&d.notebookParams, "notebook-params", false, "use the notebook's kappa 0.5, bonds_moving_average 0.9, bonds_penalty 1 even when the snapshots carry the subnet's own")
@@ -108,7 +110,7 @@ func (d *diagnoseFlags) options() (diagnose.Options, error) {
 	if o.CopierStake, err = diagnose.ParseCopierStake(d.copierStake); err != nil {
 		return o, err
 	}
-	o.Take, o.Metric, o.Tempos, o.Workers = d.take, d.metric, d.tempos, d.workers
+	o.Take, o.Metric, o.Tempos, o.Workers, o.Window = d.take, d.metric, d.tempos, d.workers, d.window
 	o.ActivityCutoff, o.MaxValidators, o.NotebookParams = d.activityCutoff, d.maxValidators, d.notebookParams
 	if d.activityCutoff == 0 {
 		return o, badinput.New("", "", "--activity-cutoff", "must be positive")
