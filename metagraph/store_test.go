@@ -148,3 +148,47 @@ func TestStoreRejectsGarbageFile(t *testing.T) {
 		t.Fatalf("directory store: got %v", err)
 	}
 }
+
+func TestStoreConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	other, err := OpenStore(path) // a second handle, as a second process would have
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	errs := make(chan error, 16)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			s := st
+			if g%2 == 1 {
+				s = other
+			}
+			for b := 0; b < 10; b++ {
+				if err := s.Put(ctx, sample(1, uint64(100+g*10+b))); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Blocks(ctx, 1, 0, 0); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocks, err := st.Blocks(ctx, 1, 0, 0)
+	if err != nil || len(blocks) != 80 {
+		t.Fatalf("%d blocks, %v", len(blocks), err)
+	}
+}
