@@ -521,30 +521,6 @@ func RunMatrix(ctx context.Context, f *MatrixFile, emit func(MatrixLine) error) 
 	return nil
 }
 
-// selectMatrixFields validates a --fields list for a matrix replay; nil
-// selects every field.
-func selectMatrixFields(fields []string) (map[string]bool, error) {
-	if len(fields) == 0 {
-		return nil, nil
-	}
-	known := map[string]bool{}
-	for _, f := range MatrixFields() {
-		known[f] = true
-	}
-	sel := map[string]bool{"epoch": true}
-	for _, f := range fields {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if !known[f] {
-			return nil, badinput.New("", "", "--fields", "unknown field %q for a matrix replay (known: %s)", f, strings.Join(MatrixFields(), ", "))
-		}
-		sel[f] = true
-	}
-	return sel, nil
-}
-
 // AppendMatrixLine appends one output line (without newline) to buf with the
 // fields in MatrixFields() order; sel (nil = all) limits the fields.
 func AppendMatrixLine(buf []byte, l MatrixLine, sel map[string]bool, miners int) []byte {
@@ -603,7 +579,7 @@ func runMatrix(ctx context.Context, name string, data []byte, opts Options, w io
 	if err != nil {
 		return err
 	}
-	sel, err := selectMatrixFields(opts.Fields)
+	sel, err := selectFields(opts.Fields, MatrixFields(), "epoch", "a matrix replay")
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -699,7 +700,7 @@ func runSteps(ctx context.Context, name string, data []byte, opts Options, w io.
 	if err != nil {
 		return err
 	}
-	sel, err := selectFields(opts.Fields)
+	sel, err := selectFields(opts.Fields, StepFields(), "block", "a step replay")
 	if err != nil {
 		return err
 	}
@@ -723,23 +724,21 @@ func runSteps(ctx context.Context, name string, data []byte, opts Options, w io.
 	return err
 }
 
-// selectFields validates a --fields list; nil selects every field.
-func selectFields(fields []string) (map[string]bool, error) {
+// selectFields validates a --fields list against the known fields of a
+// replay kind; key (the epoch or block number) is always kept. nil selects
+// every field.
+func selectFields(fields, known []string, key, kind string) (map[string]bool, error) {
 	if len(fields) == 0 {
 		return nil, nil
 	}
-	known := map[string]bool{}
-	for _, f := range StepFields() {
-		known[f] = true
-	}
-	sel := map[string]bool{"block": true}
+	sel := map[string]bool{key: true}
 	for _, f := range fields {
 		f = strings.TrimSpace(f)
 		if f == "" {
 			continue
 		}
-		if !known[f] {
-			return nil, badinput.New("", "", "--fields", "unknown field %q (known: %s)", f, strings.Join(StepFields(), ", "))
+		if !slices.Contains(known, f) {
+			return nil, badinput.New("", "", "--fields", "unknown field %q for %s (known: %s)", f, kind, strings.Join(known, ", "))
 		}
 		sel[f] = true
 	}
