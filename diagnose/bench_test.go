@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"github.com/yuma-go/yuma/epoch"
 	"testing"
 )
 
@@ -12,7 +13,7 @@ func BenchmarkNotebookGrid(b *testing.B) {
 	src := sn31(b)
 	o := DefaultOptions()
 	o.Sources = []Source{src}
-	if _, err := defaultEngine(o.baseConfig(), 2, 2); err != nil {
+	if _, err := epoch.NewStepper(o.baseConfig(), 2, 2); err != nil {
 		b.Skipf("float engine unavailable: %v", err)
 	}
 	b.ReportAllocs()

@@ -18,15 +18,6 @@ import (
 	"github.com/yuma-go/yuma/penalty"
 )
 
-// Stepper is the part of the float engine the diagnostic drives.
-type Stepper interface {
-	Step(in epoch.Input) (epoch.Result, error)
-}
-
-// EngineFunc builds a fresh engine for a configuration and a validators x
-// miners shape. The default wraps epoch.New.
-type EngineFunc func(cfg epoch.Config, validators, miners int) (Stepper, error)
-
 // Source is one subnet history to diagnose.
 type Source struct {
 	Name      string                // shown in reports, e.g. "sn31" or a store path
@@ -130,7 +121,7 @@ type Options struct {
 
 	Shard   penalty.Shard
 	Workers int
-	Engine  EngineFunc // nil means epoch.New
+	Engine  epoch.Factory // nil means epoch.New
 }
 
 // DefaultOptions returns the notebook's setup: alpha_low and alpha_high in

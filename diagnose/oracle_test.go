@@ -17,7 +17,7 @@ type oracle struct {
 	res  epoch.Result
 }
 
-func newOracle(cfg epoch.Config, v, m int) (Stepper, error) {
+func newOracle(cfg epoch.Config, v, m int) (epoch.Stepper, error) {
 	return &oracle{cfg: cfg, v: v, m: m, b: make([]float64, v*m)}, nil
 }
 

@@ -42,7 +42,7 @@ func Run(ctx context.Context, o Options, prog progress.Func) (*Result, error) {
 	}
 	newEngine := o.Engine
 	if newEngine == nil {
-		newEngine = defaultEngine
+		newEngine = epoch.NewStepper
 	}
 	maxRP := slices.Max(o.RevealPeriods)
 	epochs := maxRP + o.Tempos
@@ -146,7 +146,7 @@ func (sr *subnetRun) baseConfig(o *Options) epoch.Config {
 // prepareSubnet runs the honest network once (no copier, no liquid alpha) to
 // record the consensus trajectory the copier copies, and fixes the copier's
 // stake and the honest set.
-func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEngine EngineFunc) (*subnetRun, error) {
+func prepareSubnet(ctx context.Context, h *history, o *Options, warm int, newEngine epoch.Factory) (*subnetRun, error) {
 	V, n := len(h.vals), h.n
 	sr := &subnetRun{h: h, warm: warm, params: o.Params}
 	if !o.NotebookParams {
@@ -253,7 +253,7 @@ type cellOut struct {
 	honest []bool
 }
 
-func runCell(ctx context.Context, sr *subnetRun, o *Options, newEngine EngineFunc, cfg epoch.Config, rp int) (*cellOut, error) {
+func runCell(ctx context.Context, sr *subnetRun, o *Options, newEngine epoch.Factory, cfg epoch.Config, rp int) (*cellOut, error) {
 	h := sr.h
 	V, n := len(h.vals), h.n
 	eng, err := newEngine(cfg, V+1, n)

@@ -93,3 +93,22 @@ type Result struct {
 	ValidatorTrust []float64 // per validator
 	Bonds          []float64 // validators x miners, row-major
 }
+
+// Stepper runs one epoch at a time. *Engine implements it; tests substitute
+// independent reference implementations.
+type Stepper interface {
+	Step(in Input) (Result, error)
+}
+
+// Factory builds a fresh Stepper for a configuration and a validators x
+// miners shape.
+type Factory func(cfg Config, validators, miners int) (Stepper, error)
+
+// NewStepper is the Factory of the float engine (New as a Stepper).
+func NewStepper(cfg Config, validators, miners int) (Stepper, error) {
+	e, err := New(cfg, validators, miners)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}

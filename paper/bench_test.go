@@ -2,16 +2,17 @@ package paper
 
 import (
 	"context"
+	"github.com/yuma-go/yuma/epoch"
 	"testing"
 )
 
-func benchEngine(b *testing.B) EngineFunc {
+func benchEngine(b *testing.B) epoch.Factory {
 	_, liquid, _ := VariantNotebook.configs(0.1, 0.9)
-	if _, err := defaultEngine(liquid, 3, miners); err != nil {
+	if _, err := epoch.NewStepper(liquid, 3, miners); err != nil {
 		b.Logf("epoch engine unavailable (%v); benchmarking the test oracle", err)
 		return newOracle
 	}
-	return defaultEngine
+	return epoch.NewStepper
 }
 
 // BenchmarkSimulate measures one 20-round run of the paper's setting.

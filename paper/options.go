@@ -1,6 +1,7 @@
 package paper
 
 import (
+	"github.com/yuma-go/yuma/epoch"
 	"math"
 
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -36,7 +37,7 @@ type Options struct {
 	Workers  int           // goroutines; <= 0 means all cores
 	Progress progress.Func // called as grid jobs finish; may be nil
 	// Engine builds engines; nil means the float engine of package epoch.
-	Engine EngineFunc
+	Engine epoch.Factory
 }
 
 // Settings is the serialisable part of Options, as recorded in summary.json.

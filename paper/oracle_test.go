@@ -18,7 +18,7 @@ type oracle struct {
 	res  epoch.Result
 }
 
-func newOracle(cfg epoch.Config, v, m int) (Stepper, error) {
+func newOracle(cfg epoch.Config, v, m int) (epoch.Stepper, error) {
 	return &oracle{cfg: cfg, v: v, m: m}, nil
 }
 

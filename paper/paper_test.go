@@ -53,7 +53,7 @@ func run(t *testing.T, engine string, v Variant) *Result {
 // oracle and, once it implements the notebook mode, the epoch package.
 func paperEngines(t *testing.T) []string {
 	engines := []string{"oracle"}
-	if _, err := defaultEngine(mustConfigs(t), 3, miners); err == nil {
+	if _, err := epoch.NewStepper(mustConfigs(t), 3, miners); err == nil {
 		engines = append(engines, "epoch")
 	} else {
 		t.Logf("epoch engine unavailable, checking the oracle only: %v", err)
@@ -259,7 +259,7 @@ func TestBadOptions(t *testing.T) {
 }
 
 func TestEngineErrorsSurface(t *testing.T) {
-	failing := func(epoch.Config, int, int) (Stepper, error) { return nil, errors.New("no such engine") }
+	failing := func(epoch.Config, int, int) (epoch.Stepper, error) { return nil, errors.New("no such engine") }
 	if _, err := Run(context.Background(), Options{Engine: failing}); err == nil || !strings.Contains(err.Error(), "no such engine") {
 		t.Errorf("err = %v", err)
 	}
@@ -415,7 +415,7 @@ func TestEpochMatchesOracle(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := simulate(defaultEngine, cfg, s)
+				got, err := simulate(epoch.NewStepper, cfg, s)
 				if err != nil {
 					t.Fatal(err)
 				}

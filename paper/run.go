@@ -105,7 +105,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	newEngine := o.Engine
 	if newEngine == nil {
-		newEngine = defaultEngine
+		newEngine = epoch.NewStepper
 	}
 	fixed, liquid, err := o.Variant.configs(o.AlphaLow, o.AlphaHigh)
 	if err != nil {

@@ -7,15 +7,6 @@ import (
 	"github.com/yuma-go/yuma/penalty"
 )
 
-// Stepper is the part of the float engine the reproduction drives.
-type Stepper interface {
-	Step(in epoch.Input) (epoch.Result, error)
-}
-
-// EngineFunc builds a fresh engine for a configuration and a validators x
-// miners shape. The default wraps epoch.New.
-type EngineFunc func(cfg epoch.Config, validators, miners int) (Stepper, error)
-
 // Trajectory is the record of one simulated run, indexed by round.
 type Trajectory struct {
 	HonestA   []float64    // w_t^j(A), the honest report for miner A
@@ -26,7 +17,7 @@ type Trajectory struct {
 // simulate runs one setting on a fresh engine: the honest validators report
 // the signal; the copier reports the initial signal for t < lag and the
 // consensus of round t - lag afterwards (eq. 37).
-func simulate(newEngine EngineFunc, cfg epoch.Config, s Setting) (Trajectory, error) {
+func simulate(newEngine epoch.Factory, cfg epoch.Config, s Setting) (Trajectory, error) {
 	if err := s.Validate(); err != nil {
 		return Trajectory{}, err
 	}

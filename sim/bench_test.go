@@ -54,7 +54,7 @@ func (n *nopEngine) Step(epoch.Input) (epoch.Result, error) { return n.res, nil 
 // BenchmarkDriverOverhead64x256 is BenchmarkCopierScenario64x256 on an engine
 // that does nothing.
 func BenchmarkDriverOverhead64x256(b *testing.B) {
-	benchCopier(b, func(_ epoch.Config, v, m int) (Stepper, error) {
+	benchCopier(b, func(_ epoch.Config, v, m int) (epoch.Stepper, error) {
 		return &nopEngine{epoch.Result{
 			Consensus: make([]float64, m), Incentive: make([]float64, m), Dividends: make([]float64, v),
 			ValidatorTrust: make([]float64, v), Bonds: make([]float64, v*m),
@@ -62,7 +62,7 @@ func BenchmarkDriverOverhead64x256(b *testing.B) {
 	})
 }
 
-func benchCopier(b *testing.B, engine EngineFactory) {
+func benchCopier(b *testing.B, engine epoch.Factory) {
 	b.ReportAllocs()
 	sc := &Scenario{Name: "bench", Epochs: 100, Seed: 1, Params: CaseParams(),
 		Runs: []RunSpec{{Yuma: "yuma3", LiquidAlpha: "v2"}}}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"github.com/yuma-go/yuma/epoch"
 	"math"
 	"testing"
 )
@@ -32,7 +33,7 @@ func TestCatalogueReproducesChainYuma3Tests(t *testing.T) {
 	t.Run("float-engine", func(t *testing.T) { checkChainYuma3(t, nil) })
 }
 
-func checkChainYuma3(t *testing.T, engine EngineFactory) {
+func checkChainYuma3(t *testing.T, engine epoch.Factory) {
 	caseWithSwitchAt2 := func() *Scenario {
 		sc, _ := Lookup("case14", CatalogueOptions{})
 		sc.Validators[2].Strategy.Schedule = schedule(CaseEpochs, func(tt int) []float64 {

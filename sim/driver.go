@@ -10,15 +10,6 @@ import (
 	"github.com/yuma-go/yuma/internal/progress"
 )
 
-// Stepper runs one epoch at a time; *epoch.Engine is the implementation Run
-// uses.
-type Stepper interface {
-	Step(in epoch.Input) (epoch.Result, error)
-}
-
-// EngineFactory creates a Stepper for a configuration and a subnet size.
-type EngineFactory func(cfg epoch.Config, validators, miners int) (Stepper, error)
-
 // Options tune a run. The zero value runs the scenario's own variants on the
 // float engine without progress reports.
 type Options struct {
@@ -30,8 +21,8 @@ type Options struct {
 	Progress progress.Func
 	// File names the scenario's source in error messages.
 	File string
-	// Engine overrides the engine (tests); nil means FloatEngine.
-	Engine EngineFactory
+	// Engine overrides the engine (tests); nil means epoch.NewStepper.
+	Engine epoch.Factory
 }
 
 // Result is everything one scenario run produced: the per-epoch series of
@@ -85,7 +76,7 @@ func Run(ctx context.Context, sc *Scenario, opts Options) (*Result, error) {
 	}
 	factory := opts.Engine
 	if factory == nil {
-		factory = FloatEngine
+		factory = epoch.NewStepper
 	}
 	nv, nm, ne := len(m.validators), len(m.miners), m.epochs
 	res := &Result{
@@ -117,7 +108,7 @@ func Run(ctx context.Context, sc *Scenario, opts Options) (*Result, error) {
 }
 
 // runOne runs one variant through every epoch.
-func (m *model) runOne(ctx context.Context, eng Stepper, v Variant, report func(done int)) (*RunResult, error) {
+func (m *model) runOne(ctx context.Context, eng epoch.Stepper, v Variant, report func(done int)) (*RunResult, error) {
 	nv, nm, ne := len(m.validators), len(m.miners), m.epochs
 	rr := &RunResult{
 		Variant:          v,

@@ -68,8 +68,8 @@ func (f *fakeEngine) Step(in epoch.Input) (epoch.Result, error) {
 	return f.res, nil
 }
 
-func fakeFactory(engines *[]*fakeEngine) EngineFactory {
-	return func(cfg epoch.Config, v, m int) (Stepper, error) {
+func fakeFactory(engines *[]*fakeEngine) epoch.Factory {
+	return func(cfg epoch.Config, v, m int) (epoch.Stepper, error) {
 		f := newFake(v, m)
 		*engines = append(*engines, f)
 		return f, nil

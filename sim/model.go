@@ -313,7 +313,7 @@ func (sc *Scenario) compile(file string, runs []RunSpec) (*model, error) {
 	}
 
 	// Engine configurations.
-	base, err := c.applyParams("params", sc.Params, defaultParams())
+	base, err := c.applyParams("params", sc.Params, epoch.DefaultParams())
 	if err != nil {
 		return nil, err
 	}

@@ -121,6 +121,6 @@ func (r *refYuma3) Step(in epoch.Input) (epoch.Result, error) {
 	return res, nil
 }
 
-func refFactory(cfg epoch.Config, v, m int) (Stepper, error) {
+func refFactory(cfg epoch.Config, v, m int) (epoch.Stepper, error) {
 	return &refYuma3{v: v, m: m, p: cfg.Params, la: cfg.LiquidAlpha == epoch.LiquidAlphaV2, bonds: make([]float64, v*m)}, nil
 }

@@ -16,12 +16,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/yuma-go/yuma/diagnose"
 	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/metagraph"
 	"github.com/yuma-go/yuma/metagraph/datasets"
-	"github.com/yuma-go/yuma/paper"
-	"github.com/yuma-go/yuma/sim"
 )
 
 // stub is a small deterministic stand-in for the float engine, so the
@@ -105,18 +102,18 @@ func stubEngines(calls *atomic.Int64, gate chan struct{}) Engines {
 		return s
 	}
 	return Engines{
-		Sim:      func(_ epoch.Config, v, m int) (sim.Stepper, error) { return mk(v, m), nil },
-		Paper:    func(_ epoch.Config, v, m int) (paper.Stepper, error) { return mk(v, m), nil },
-		Diagnose: func(_ epoch.Config, v, m int) (diagnose.Stepper, error) { return mk(v, m), nil },
+		Sim:      func(_ epoch.Config, v, m int) (epoch.Stepper, error) { return mk(v, m), nil },
+		Paper:    func(_ epoch.Config, v, m int) (epoch.Stepper, error) { return mk(v, m), nil },
+		Diagnose: func(_ epoch.Config, v, m int) (epoch.Stepper, error) { return mk(v, m), nil },
 	}
 }
 
 // realEngines are the packages' float engines (epoch.New), given explicitly.
 func realEngines() Engines {
 	return Engines{
-		Sim:      sim.FloatEngine,
-		Paper:    func(c epoch.Config, v, m int) (paper.Stepper, error) { return epoch.New(c, v, m) },
-		Diagnose: func(c epoch.Config, v, m int) (diagnose.Stepper, error) { return epoch.New(c, v, m) },
+		Sim:      epoch.NewStepper,
+		Paper:    epoch.NewStepper,
+		Diagnose: epoch.NewStepper,
 	}
 }
 

@@ -31,11 +31,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/yuma-go/yuma/diagnose"
+	"github.com/yuma-go/yuma/epoch"
 	"github.com/yuma-go/yuma/metagraph"
 	"github.com/yuma-go/yuma/metagraph/datasets"
-	"github.com/yuma-go/yuma/paper"
-	"github.com/yuma-go/yuma/sim"
 )
 
 //go:embed templates/*.html
@@ -47,9 +45,9 @@ var staticFS embed.FS
 // Engines override the engines the pages run (tests); nil fields mean the
 // packages' defaults (the float engine of package epoch).
 type Engines struct {
-	Sim      sim.EngineFactory
-	Paper    paper.EngineFunc
-	Diagnose diagnose.EngineFunc
+	Sim      epoch.Factory
+	Paper    epoch.Factory
+	Diagnose epoch.Factory
 }
 
 // Options configure a Server. Zero values select the defaults noted.

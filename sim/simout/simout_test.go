@@ -62,7 +62,7 @@ func run(t *testing.T) *sim.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sim.Run(context.Background(), sc, sim.Options{Engine: func(_ epoch.Config, v, m int) (sim.Stepper, error) {
+	res, err := sim.Run(context.Background(), sc, sim.Options{Engine: func(_ epoch.Config, v, m int) (epoch.Stepper, error) {
 		return &stub{v: v, m: m}, nil
 	}})
 	if err != nil {
