@@ -327,7 +327,7 @@ func FuzzParseRaw(f *testing.F) {
 func TestFromRecommendation(t *testing.T) {
 	doc := `{"shard":"0/1","complete":true,"recommendations":{"sn31":{"metric":"cumulative","best":
 	  {"found":true,"reveal_period":3,"alpha_low":0.1,"alpha_high":0.3,"steepness":10,"g":0.8}}}}`
-	got, err := FromRecommendation(strings.NewReader(doc), "r.json", "")
+	got, _, err := FromRecommendation(strings.NewReader(doc), "r.json", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +341,7 @@ func TestFromRecommendation(t *testing.T) {
 		}
 	}
 	noLA := `{"complete":true,"recommendations":{"a":{"best":{"found":true,"reveal_period":0}}}}`
-	got, err = FromRecommendation(strings.NewReader(noLA), "r.json", "a")
+	got, _, err = FromRecommendation(strings.NewReader(noLA), "r.json", "a")
 	if err != nil || len(got) != 2 || got[0].Param.Name != "commit_reveal_weights_enabled" || got[0].Raw != 0 || got[1].Param.Name != "liquid_alpha_enabled" || got[1].Raw != 0 {
 		t.Fatalf("no-LA pick %+v %v", got, err)
 	}
@@ -357,10 +357,38 @@ func TestFromRecommendation(t *testing.T) {
 		"negative":    `{"recommendations":{"a":{"best":{"found":true,"reveal_period":-1}}}}`,
 	}
 	for name, d := range bad {
-		_, err := FromRecommendation(strings.NewReader(d), "r.json", "")
+		_, _, err := FromRecommendation(strings.NewReader(d), "r.json", "")
 		if err == nil || !badinput.Is(err) || !strings.HasPrefix(err.Error(), "r.json: ") {
 			t.Errorf("%s: err %v", name, err)
 		}
+	}
+}
+
+// TestPickArgsNotebookConvention: alpha values found with the notebooks'
+// rule (weight on the old bond) never become chain calls; 0.9 / 0.9 is their
+// "liquid alpha off".
+func TestPickArgsNotebookConvention(t *testing.T) {
+	doc := `{"complete":true,"recommendations":{"sn31":{"liquid_alpha":"v1-paper","best":
+	  {"found":true,"reveal_period":3,"alpha_low":0.3,"alpha_high":0.9}}}}`
+	got, note, err := FromRecommendation(strings.NewReader(doc), "r.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got {
+		if s.Param.Name == "alpha_low" || s.Param.Name == "alpha_high" || s.Param.Name == "liquid_alpha_enabled" {
+			t.Errorf("notebook-convention pick produced %s", s.Param.Name)
+		}
+	}
+	if len(got) != 2 || !strings.Contains(note, "no chain equivalent") {
+		t.Errorf("settings %+v, note %q", got, note)
+	}
+	args, note := Pick{RevealPeriod: 1, LiquidAlpha: "v1-paper", HasAlpha: true, AlphaLow: 0.9, AlphaHigh: 0.9}.Args()
+	if strings.Join(args, " ") != "commit_reveal_weights_enabled=true commit_reveal_period=1 liquid_alpha_enabled=false" || note == "" {
+		t.Errorf("0.9/0.9 pick: %v, %q", args, note)
+	}
+	args, _ = Pick{RevealPeriod: 2, LiquidAlpha: "v2", HasAlpha: true, AlphaLow: 0.1, AlphaHigh: 0.3, Steepness: 10}.Args()
+	if strings.Join(args, " ") != "commit_reveal_weights_enabled=true commit_reveal_period=2 alpha_low=0.1 alpha_high=0.3 alpha_sigmoid_steepness=10" {
+		t.Errorf("v2 pick: %v", args)
 	}
 }
 

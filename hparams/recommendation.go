@@ -2,8 +2,8 @@ package hparams
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,22 +24,23 @@ type pick struct {
 // and turns the recommended ("best") setting of one subnet into settings:
 // commit_reveal_period (reveal period 0 means commit-reveal off), and, when
 // the pick uses liquid alpha, alpha_low, alpha_high and the steepness. subnet
-// may be empty when the file holds one subnet. Problems are *badinput.Errors
+// may be empty when the file holds one subnet. The note says what of the
+// pick has no chain equivalent (see Pick.Args). Problems are *badinput.Errors
 // naming file.
-func FromRecommendation(r io.Reader, file, subnet string) ([]Setting, error) {
+func FromRecommendation(r io.Reader, file, subnet string) ([]Setting, string, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
 	if err != nil {
-		return nil, badinput.New(file, "", "", "read: %v", err)
+		return nil, "", badinput.New(file, "", "", "read: %v", err)
 	}
 	var doc struct {
 		Complete        *bool                      `json:"complete"`
 		Recommendations map[string]json.RawMessage `json:"recommendations"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, badinput.New(file, "", "", "not a recommendation.json: %v", err)
+		return nil, "", badinput.New(file, "", "", "not a recommendation.json: %v", err)
 	}
 	if doc.Complete != nil && !*doc.Complete {
-		return nil, badinput.New(file, "", "complete", "partial (sharded) result: merge the shards with `yuma diagnose merge` first")
+		return nil, "", badinput.New(file, "", "complete", "partial (sharded) result: merge the shards with `yuma diagnose merge` first")
 	}
 	names := make([]string, 0, len(doc.Recommendations))
 	for n := range doc.Recommendations {
@@ -48,74 +49,101 @@ func FromRecommendation(r io.Reader, file, subnet string) ([]Setting, error) {
 	sort.Strings(names)
 	switch {
 	case len(names) == 0:
-		return nil, badinput.New(file, "", "recommendations", "no subnet in the file")
+		return nil, "", badinput.New(file, "", "recommendations", "no subnet in the file")
 	case subnet == "" && len(names) > 1:
-		return nil, badinput.New(file, "", "recommendations", "several subnets (%s): choose one with --subnet", strings.Join(names, ", "))
+		return nil, "", badinput.New(file, "", "recommendations", "several subnets (%s): choose one with --subnet", strings.Join(names, ", "))
 	case subnet == "":
 		subnet = names[0]
 	}
 	raw, ok := doc.Recommendations[subnet]
 	if !ok {
-		return nil, badinput.New(file, "", "recommendations", "no subnet %q (have %s)", subnet, strings.Join(names, ", "))
+		return nil, "", badinput.New(file, "", "recommendations", "no subnet %q (have %s)", subnet, strings.Join(names, ", "))
 	}
 	var rec struct {
-		Best *pick `json:"best"`
+		LiquidAlpha string `json:"liquid_alpha"`
+		Best        *pick  `json:"best"`
 	}
 	if err := json.Unmarshal(raw, &rec); err != nil || rec.Best == nil {
-		return nil, badinput.New(file, "recommendations."+subnet, "best", "missing or malformed")
+		return nil, "", badinput.New(file, "recommendations."+subnet, "best", "missing or malformed")
 	}
 	b := rec.Best
 	loc := "recommendations." + subnet + ".best"
 	if !b.Found || b.RevealPeriod == nil {
-		return nil, badinput.New(file, loc, "found", "the diagnostic found no setting to recommend")
-	}
-	var out []Setting
-	add := func(name string, value string) error {
-		p, _ := Lookup(name)
-		v, err := Encode(p, value, name)
-		if err != nil {
-			return badinput.WithFile(badinput.New("", loc, name, "%v", err), file)
-		}
-		out = append(out, Setting{Param: p, Raw: v})
-		return nil
+		return nil, "", badinput.New(file, loc, "found", "the diagnostic found no setting to recommend")
 	}
 	if *b.RevealPeriod < 0 {
-		return nil, badinput.New(file, loc, "reveal_period", "%d is negative", *b.RevealPeriod)
+		return nil, "", badinput.New(file, loc, "reveal_period", "%d is negative", *b.RevealPeriod)
 	}
-	if *b.RevealPeriod == 0 {
-		if err := add("commit_reveal_weights_enabled", "false"); err != nil {
-			return nil, err
-		}
-	} else {
-		if err := add("commit_reveal_weights_enabled", "true"); err != nil {
-			return nil, err
-		}
-		if err := add("commit_reveal_period", strconv.Itoa(*b.RevealPeriod)); err != nil {
-			return nil, err
-		}
-	}
+	pk := Pick{RevealPeriod: *b.RevealPeriod, LiquidAlpha: rec.LiquidAlpha}
 	if b.AlphaLow != nil || b.AlphaHigh != nil {
 		if b.AlphaLow == nil || b.AlphaHigh == nil {
-			return nil, badinput.New(file, loc, "alpha_low", "alpha_low and alpha_high must both be given")
+			return nil, "", badinput.New(file, loc, "alpha_low", "alpha_low and alpha_high must both be given")
 		}
-		for _, kv := range []struct {
-			name string
-			v    float64
-		}{{"alpha_low", *b.AlphaLow}, {"alpha_high", *b.AlphaHigh}} {
-			if math.IsNaN(kv.v) || math.IsInf(kv.v, 0) {
-				return nil, badinput.New(file, loc, kv.name, "%v is not a number", kv.v)
-			}
-			if err := add(kv.name, strconv.FormatFloat(kv.v, 'f', -1, 64)); err != nil {
-				return nil, err
-			}
+		pk.HasAlpha, pk.AlphaLow, pk.AlphaHigh = true, *b.AlphaLow, *b.AlphaHigh
+		if b.Steepness != nil {
+			pk.Steepness = *b.Steepness
 		}
-		if b.Steepness != nil && *b.Steepness != 0 {
-			if err := add("alpha_sigmoid_steepness", strconv.FormatFloat(*b.Steepness, 'f', -1, 64)); err != nil {
-				return nil, err
-			}
-		}
-	} else if err := add("liquid_alpha_enabled", "false"); err != nil {
-		return nil, err
 	}
-	return out, nil
+	args, note := pk.Args()
+	out := make([]Setting, 0, len(args))
+	for _, a := range args {
+		p, v, err := ParseAssignment(a)
+		if err == nil {
+			var raw int64
+			if raw, err = Encode(p, v, p.Name); err == nil {
+				out = append(out, Setting{Param: p, Raw: raw})
+				continue
+			}
+		}
+		name, _, _ := strings.Cut(a, "=")
+		return nil, "", badinput.WithFile(badinput.New("", loc, name, "%v", err), file)
+	}
+	return out, note, nil
+}
+
+// Pick is one recommended setting of `yuma diagnose`.
+type Pick struct {
+	RevealPeriod int // 0 means commit-reveal off
+	// LiquidAlpha is the diagnostic's liquid-alpha rule: "off", "v1",
+	// "v1-paper" or "v2" ("" is read as the chain's current rule).
+	LiquidAlpha                    string
+	HasAlpha                       bool
+	AlphaLow, AlphaHigh, Steepness float64
+}
+
+// Args turns the pick into NAME=VALUE arguments of `yuma hparams plan`, and a
+// note when part of it has no chain equivalent.
+//
+// Alpha values found with the 2024 notebooks' rule ("v1-paper") bound the
+// weight on the OLD bond, the opposite of every chain rule, so they are not
+// turned into chain calls; alpha_low = alpha_high = 0.9 is the notebooks'
+// "liquid alpha off" and becomes liquid_alpha_enabled=false.
+func (p Pick) Args() (args []string, note string) {
+	if p.RevealPeriod > 0 {
+		args = append(args, "commit_reveal_weights_enabled=true", "commit_reveal_period="+strconv.Itoa(p.RevealPeriod))
+	} else {
+		args = append(args, "commit_reveal_weights_enabled=false")
+	}
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	switch {
+	case !p.HasAlpha || p.LiquidAlpha == "off":
+		args = append(args, "liquid_alpha_enabled=false")
+	case p.LiquidAlpha == "v1-paper":
+		if p.AlphaLow == 0.9 && p.AlphaHigh == 0.9 {
+			args = append(args, "liquid_alpha_enabled=false")
+			note = "alpha_low = alpha_high = 0.9 is the notebooks' liquid alpha off"
+		} else {
+			note = fmt.Sprintf("alpha_low %s / alpha_high %s follow the 2024 notebooks' convention (weight on the old bond) and have no chain equivalent; "+
+				"run `yuma diagnose --yuma yuma3 --liquid-alpha v2` for values the current chain accepts", num(p.AlphaLow), num(p.AlphaHigh))
+		}
+	default:
+		args = append(args, "alpha_low="+num(p.AlphaLow), "alpha_high="+num(p.AlphaHigh))
+		if p.Steepness != 0 {
+			args = append(args, "alpha_sigmoid_steepness="+num(p.Steepness))
+		}
+		if p.LiquidAlpha == "v1" {
+			note = "alpha values found with liquid alpha v1 (2024 runtime); check them with `yuma hparams check --runtime v1`"
+		}
+	}
+	return args, note
 }

@@ -295,25 +295,19 @@ type subnetPlan struct {
 }
 
 // planArgs turns a recommendation into NAME=VALUE arguments of `yuma
-// hparams plan`.
-func planArgs(res *diagnose.Result, rec *diagnose.Recommendation) []string {
+// hparams plan` (as `yuma hparams plan --recommendation` does) and a note on
+// what has no chain equivalent.
+func planArgs(res *diagnose.Result, rec *diagnose.Recommendation) ([]string, string) {
 	b := rec.Best
 	if !b.Found {
-		return nil
+		return nil, ""
 	}
-	var args []string
-	if b.AlphaHigh != 0 {
-		args = append(args, "alpha_low="+strconv.FormatFloat(b.AlphaLow, 'g', -1, 64), "alpha_high="+strconv.FormatFloat(b.AlphaHigh, 'g', -1, 64))
-		if res.Config.LiquidAlpha == epoch.LiquidAlphaV2 && b.Steepness != 0 {
-			args = append(args, "alpha_sigmoid_steepness="+strconv.FormatFloat(b.Steepness, 'g', -1, 64))
-		}
+	pk := hparams.Pick{RevealPeriod: b.RevealPeriod, LiquidAlpha: string(res.Config.LiquidAlpha),
+		HasAlpha: b.AlphaHigh != 0, AlphaLow: b.AlphaLow, AlphaHigh: b.AlphaHigh}
+	if res.Config.LiquidAlpha == epoch.LiquidAlphaV2 {
+		pk.Steepness = b.Steepness
 	}
-	if b.RevealPeriod > 0 {
-		args = append(args, "commit_reveal_weights_enabled=true", "commit_reveal_period="+strconv.Itoa(b.RevealPeriod))
-	} else {
-		args = append(args, "commit_reveal_weights_enabled=false")
-	}
-	return args
+	return pk.Args()
 }
 
 // makePlan builds the hparams plan for NAME=VALUE arguments, as `yuma
@@ -340,6 +334,7 @@ var planTmpl = template.Must(template.New("plan").Parse(`<section class="plans">
 {{if .Command}}<pre class="cmd">{{.Command}}</pre>
 {{range .Plan.Steps}}<p>{{.Extrinsic}}:</p><pre class="cmd">{{.Btcli}}</pre>{{end}}
 {{range .Plan.Warnings}}<p class="warn">{{.}}</p>{{end}}
+{{if .Note}}<p class="warn">{{.Note}}</p>{{end}}
 {{else}}<p>{{.Note}}</p>{{end}}
 {{end}}</section>
 `))
@@ -352,9 +347,10 @@ func planSection(res *diagnose.Result) (template.HTML, error) {
 		sp := subnetPlan{Subnet: fmt.Sprintf("%s (netuid %d)", sn.Name, sn.Netuid)}
 		if sn.Recommendation == nil {
 			sp.Note = "no recommendation (partial result)"
-		} else if args := planArgs(res, sn.Recommendation); args == nil {
+		} else if args, note := planArgs(res, sn.Recommendation); args == nil {
 			sp.Note = "no setting of the grid pushes the copier below the thresholds; nothing to set"
 		} else {
+			sp.Note = note
 			pl, err := makePlan(args, sn.Netuid)
 			if err != nil {
 				return "", fmt.Errorf("plan for %s: %w", sn.Name, err)

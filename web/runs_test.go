@@ -371,29 +371,52 @@ func diagnoseEqualsDirect(t *testing.T, eng Engines) {
 }
 
 // On the real engine and the bundled SN31 history, the small grid finds a
-// recommendation; the page's `yuma hparams plan` command sets exactly it.
+// recommendation; the page's `yuma hparams plan` command sets exactly it with
+// liquid alpha v2, and leaves out the notebooks' (v1-paper) alpha values,
+// which bound the weight on the old bond and have no chain equivalent.
 func TestDiagnosePlanMatchesRecommendation(t *testing.T) {
 	_, h := newTestServer(t, Options{Engines: realEngines()})
-	form := with(smallGrid, "source", "dataset:sn31", "reveal_periods", "0,2,4", "tempos", "6")
-	rec := postForm(t, h, "/diagnose/run", form, false)
-	f := final(t, readStream(t, rec.Body))
-	if f.Error != "" {
-		t.Fatal(f.Error)
-	}
 	recRe := regexp.MustCompile(`Recommended: reveal period (\d+) with alpha_low ([0-9.]+), alpha_high ([0-9.]+)`)
-	m := recRe.FindStringSubmatch(f.HTML)
-	if m == nil {
-		t.Fatal("no recommendation with liquid alpha on this grid")
+	run := func(la string) (string, []string) {
+		form := with(smallGrid, "source", "dataset:sn31", "reveal_periods", "0,2,4", "tempos", "6", "liquid_alpha", la, "yuma", map[string]string{"v2": "yuma3", "v1-paper": "yuma2"}[la])
+		rec := postForm(t, h, "/diagnose/run", form, false)
+		f := final(t, readStream(t, rec.Body))
+		if f.Error != "" {
+			t.Fatal(f.Error)
+		}
+		m := recRe.FindStringSubmatch(f.HTML)
+		if m == nil {
+			t.Fatalf("%s: no recommendation with liquid alpha on this grid", la)
+		}
+		return f.HTML, m
 	}
-	cmd := fmt.Sprintf("yuma hparams plan --netuid 31 alpha_low=%s alpha_high=%s commit_reveal_weights_enabled=true commit_reveal_period=%s", m[2], m[3], m[1])
-	if m[1] == "0" {
-		cmd = fmt.Sprintf("yuma hparams plan --netuid 31 alpha_low=%s alpha_high=%s commit_reveal_weights_enabled=false", m[2], m[3])
+	crArgs := func(rp string) string {
+		if rp == "0" {
+			return "commit_reveal_weights_enabled=false"
+		}
+		return "commit_reveal_weights_enabled=true commit_reveal_period=" + rp
 	}
-	if !strings.Contains(f.HTML, cmd) {
-		t.Errorf("page lacks %q", cmd)
+
+	html, m := run("v2")
+	cmd := fmt.Sprintf("yuma hparams plan --netuid 31 %s alpha_low=%s alpha_high=%s", crArgs(m[1]), m[2], m[3])
+	if !strings.Contains(html, cmd) {
+		t.Errorf("v2: page lacks %q", cmd)
 	}
-	if !strings.Contains(f.HTML, "sudo_set_alpha_values") {
-		t.Error("no btcli call for the alphas")
+	if !strings.Contains(html, "sudo_set_alpha_values") {
+		t.Error("v2: no btcli call for the alphas")
+	}
+
+	html, m = run("v1-paper")
+	if strings.Contains(html, "sudo_set_alpha_values") {
+		t.Error("v1-paper: the notebooks' alpha values were turned into a chain call")
+	}
+	if !strings.Contains(html, "yuma hparams plan --netuid 31 "+crArgs(m[1])) {
+		t.Errorf("v1-paper: page lacks the commit-reveal plan for reveal period %s", m[1])
+	}
+	if m[2] != "0.9" || m[3] != "0.9" {
+		if !strings.Contains(html, "no chain equivalent") {
+			t.Error("v1-paper: no note on the alpha convention")
+		}
 	}
 }
 

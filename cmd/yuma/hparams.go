@@ -221,10 +221,13 @@ func hparamsPlan(e *env, asJSON *bool) *cobra.Command {
 				if err != nil {
 					return badinput.New(recFile, "", "", "%v", err)
 				}
-				fromRec, err := hparams.FromRecommendation(f, recFile, subnet)
+				fromRec, note, err := hparams.FromRecommendation(f, recFile, subnet)
 				f.Close()
 				if err != nil {
 					return err
+				}
+				if note != "" {
+					fmt.Fprintln(e.stderr, "note:", note)
 				}
 				overridden := map[string]bool{}
 				for _, a := range args {
