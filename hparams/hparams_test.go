@@ -342,7 +342,7 @@ func TestFromRecommendation(t *testing.T) {
 	}
 	noLA := `{"complete":true,"recommendations":{"a":{"best":{"found":true,"reveal_period":0}}}}`
 	got, _, err = FromRecommendation(strings.NewReader(noLA), "r.json", "a")
-	if err != nil || len(got) != 2 || got[0].Param.Name != "commit_reveal_weights_enabled" || got[0].Raw != 0 || got[1].Param.Name != "liquid_alpha_enabled" || got[1].Raw != 0 {
+	if err != nil || len(got) != 2 || got[1].Param.Name != "commit_reveal_weights_enabled" || got[1].Raw != 0 || got[0].Param.Name != "liquid_alpha_enabled" || got[0].Raw != 0 {
 		t.Fatalf("no-LA pick %+v %v", got, err)
 	}
 	bad := map[string]string{
@@ -383,11 +383,11 @@ func TestPickArgsNotebookConvention(t *testing.T) {
 		t.Errorf("settings %+v, note %q", got, note)
 	}
 	args, note := Pick{RevealPeriod: 1, LiquidAlpha: "v1-paper", HasAlpha: true, AlphaLow: 0.9, AlphaHigh: 0.9}.Args()
-	if strings.Join(args, " ") != "commit_reveal_weights_enabled=true commit_reveal_period=1 liquid_alpha_enabled=false" || note == "" {
+	if strings.Join(args, " ") != "liquid_alpha_enabled=false commit_reveal_weights_enabled=true commit_reveal_period=1" || note == "" {
 		t.Errorf("0.9/0.9 pick: %v, %q", args, note)
 	}
 	args, _ = Pick{RevealPeriod: 2, LiquidAlpha: "v2", HasAlpha: true, AlphaLow: 0.1, AlphaHigh: 0.3, Steepness: 10}.Args()
-	if strings.Join(args, " ") != "commit_reveal_weights_enabled=true commit_reveal_period=2 alpha_low=0.1 alpha_high=0.3 alpha_sigmoid_steepness=10" {
+	if strings.Join(args, " ") != "alpha_low=0.1 alpha_high=0.3 alpha_sigmoid_steepness=10 commit_reveal_weights_enabled=true commit_reveal_period=2" {
 		t.Errorf("v2 pick: %v", args)
 	}
 }

@@ -119,11 +119,6 @@ type Pick struct {
 // turned into chain calls; alpha_low = alpha_high = 0.9 is the notebooks'
 // "liquid alpha off" and becomes liquid_alpha_enabled=false.
 func (p Pick) Args() (args []string, note string) {
-	if p.RevealPeriod > 0 {
-		args = append(args, "commit_reveal_weights_enabled=true", "commit_reveal_period="+strconv.Itoa(p.RevealPeriod))
-	} else {
-		args = append(args, "commit_reveal_weights_enabled=false")
-	}
 	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	switch {
 	case !p.HasAlpha || p.LiquidAlpha == "off":
@@ -144,6 +139,11 @@ func (p Pick) Args() (args []string, note string) {
 		if p.LiquidAlpha == "v1" {
 			note = "alpha values found with liquid alpha v1 (2024 runtime); check them with `yuma hparams check --runtime v1`"
 		}
+	}
+	if p.RevealPeriod > 0 {
+		args = append(args, "commit_reveal_weights_enabled=true", "commit_reveal_period="+strconv.Itoa(p.RevealPeriod))
+	} else {
+		args = append(args, "commit_reveal_weights_enabled=false")
 	}
 	return args, note
 }

@@ -206,7 +206,7 @@ func TestE2EBrowser(t *testing.T) {
 			t.Errorf("progress label %q", label)
 		}
 		{ // on the float engine this grid of the SN31 history has a recommendation
-			if cmd := evalString(t, `document.querySelector("#diagnose-result .plans pre.cmd").textContent`); !strings.HasPrefix(cmd, "yuma hparams plan --netuid 31 alpha_low=") {
+			if cmd := evalString(t, `document.querySelector("#diagnose-result .plans pre.cmd").textContent`); !strings.HasPrefix(cmd, "yuma hparams plan --netuid 31 ") || !strings.Contains(cmd, "commit_reveal_weights_enabled=") {
 				t.Errorf("plan command %q", cmd)
 			}
 		}

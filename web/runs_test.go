@@ -80,7 +80,7 @@ func TestPlanSection(t *testing.T) {
 	html := string(sec)
 	for _, want := range []string{
 		"yuma hparams plan --netuid 31 alpha_low=0.3 alpha_high=0.7 alpha_sigmoid_steepness=10 commit_reveal_weights_enabled=true commit_reveal_period=3",
-		"yuma hparams plan --netuid 15 commit_reveal_weights_enabled=false",
+		"yuma hparams plan --netuid 15 liquid_alpha_enabled=false commit_reveal_weights_enabled=false",
 		"btcli", "nothing to set", "partial result",
 	} {
 		if !strings.Contains(html, want) {
@@ -398,7 +398,7 @@ func TestDiagnosePlanMatchesRecommendation(t *testing.T) {
 	}
 
 	html, m := run("v2")
-	cmd := fmt.Sprintf("yuma hparams plan --netuid 31 %s alpha_low=%s alpha_high=%s", crArgs(m[1]), m[2], m[3])
+	cmd := fmt.Sprintf("yuma hparams plan --netuid 31 alpha_low=%s alpha_high=%s alpha_sigmoid_steepness=10 %s", m[2], m[3], crArgs(m[1]))
 	if !strings.Contains(html, cmd) {
 		t.Errorf("v2: page lacks %q", cmd)
 	}
@@ -410,7 +410,7 @@ func TestDiagnosePlanMatchesRecommendation(t *testing.T) {
 	if strings.Contains(html, "sudo_set_alpha_values") {
 		t.Error("v1-paper: the notebooks' alpha values were turned into a chain call")
 	}
-	if !strings.Contains(html, "yuma hparams plan --netuid 31 "+crArgs(m[1])) {
+	if !strings.Contains(html, "yuma hparams plan --netuid 31 ") || !strings.Contains(html, crArgs(m[1])+"</pre>") {
 		t.Errorf("v1-paper: page lacks the commit-reveal plan for reveal period %s", m[1])
 	}
 	if m[2] != "0.9" || m[3] != "0.9" {
