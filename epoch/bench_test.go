@@ -17,26 +17,52 @@ func BenchmarkStep(b *testing.B) {
 		{"yuma3", Config{Yuma: Yuma3}},
 		{"yuma3-lav2", Config{Yuma: Yuma3, LiquidAlpha: LiquidAlphaV2}},
 	}
+	inputs := []struct {
+		name string
+		make func(r *rand.Rand, v, m int) Input
+	}{
+		{"sparse", randomInput}, // a third of the weights non-zero, a fifth of the stake zero
+		{"dense", denseInput},   // every validator weighs every miner (noisy honest validators)
+	}
 	for _, shape := range [][2]int{{64, 256}, {256, 1024}, {1024, 1024}} {
 		for _, v := range variants {
-			b.Run(fmt.Sprintf("%dx%d/%s", shape[0], shape[1], v.name), func(b *testing.B) {
-				r := rand.New(rand.NewPCG(1, 1))
-				cfg := v.cfg
-				cfg.Params = DefaultParams()
-				e, err := New(cfg, shape[0], shape[1])
-				if err != nil {
-					b.Fatal(err)
-				}
-				in := randomInput(r, shape[0], shape[1])
-				b.ReportAllocs()
-				b.ResetTimer()
-				for b.Loop() {
-					if _, err := e.Step(in); err != nil {
+			for _, kind := range inputs {
+				b.Run(fmt.Sprintf("%dx%d/%s/%s", shape[0], shape[1], v.name, kind.name), func(b *testing.B) {
+					r := rand.New(rand.NewPCG(1, 1))
+					cfg := v.cfg
+					cfg.Params = DefaultParams()
+					e, err := New(cfg, shape[0], shape[1])
+					if err != nil {
 						b.Fatal(err)
 					}
-				}
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "epochs/s")
-			})
+					in := kind.make(r, shape[0], shape[1])
+					b.ReportAllocs()
+					b.ResetTimer()
+					for b.Loop() {
+						if _, err := e.Step(in); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "epochs/s")
+				})
+			}
 		}
 	}
+}
+
+// denseInput is a subnet of noisy honest validators: every validator weighs
+// every miner with its true quality plus noise.
+func denseInput(r *rand.Rand, v, m int) Input {
+	in := Input{Stake: make([]float64, v), Weights: make([]float64, v*m)}
+	quality := make([]float64, m)
+	for j := range quality {
+		quality[j] = r.Float64()
+	}
+	for i := range in.Stake {
+		in.Stake[i] = 1 + r.Float64()*100
+		for j := 0; j < m; j++ {
+			in.Weights[i*m+j] = max(0, quality[j]+0.1*r.NormFloat64())
+		}
+	}
+	return in
 }

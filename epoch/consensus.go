@@ -1,5 +1,7 @@
 package epoch
 
+import "math"
+
 // consensus fills e.c with the stake-weighted κ-quantile of each column:
 //
 //	C_j = max{ x ∈ {W_ij : s_i > 0} : Σ_{i: W_ij ≥ x} s_i ≥ κ }
@@ -24,7 +26,7 @@ func (e *Engine) consensus(kappa float64) {
 				e.scores[k] = col[i]
 				e.stakes[k] = e.s[i]
 			}
-			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
+			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total, false)
 		}
 		return
 	}
@@ -35,11 +37,19 @@ func (e *Engine) consensus(kappa float64) {
 		col := e.wt[j*v : (j+1)*v]
 		k := 0
 		posStake := 0.0
+		// Consensus moves slowly: note the score nearest to last epoch's
+		// value and start the selection there, so one partition usually
+		// suffices.
+		hint := e.prevC[j]
+		best, gap := 0, math.Inf(1)
 		for _, i := range e.pos {
 			if x := col[i]; x > 0 {
 				e.scores[k] = x
 				e.stakes[k] = e.s[i]
 				posStake += e.s[i]
+				if d := math.Abs(x - hint); d < gap {
+					best, gap = k, d
+				}
 				k++
 			}
 		}
@@ -47,14 +57,20 @@ func (e *Engine) consensus(kappa float64) {
 			e.c[j] = 0
 			continue
 		}
-		e.c[j] = weightedUpperQuantile(e.scores[:k], e.stakes[:k], kappa, posStake)
+		sc, st := e.scores[:k], e.stakes[:k]
+		if e.hasPrev {
+			sc[0], sc[best] = sc[best], sc[0]
+			st[0], st[best] = st[best], st[0]
+		}
+		e.c[j] = weightedUpperQuantile(sc, st, kappa, posStake, e.hasPrev)
 	}
 }
 
 // weightedUpperQuantile returns max{x ∈ scores : Σ_{score ≥ x} stake ≥ kappa}
 // or, when none qualifies, the smallest score (0 for no scores). It reorders
-// scores and stakes in place (quickselect with three-way partitioning).
-func weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float64 {
+// scores and stakes in place (quickselect with three-way partitioning). When
+// hinted, scores[0] is used as the first pivot.
+func weightedUpperQuantile(scores, stakes []float64, kappa, total float64, hinted bool) float64 {
 	if len(scores) == 0 {
 		return 0
 	}
@@ -66,8 +82,15 @@ func weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float
 		return lo
 	}
 	need := kappa
+	first := hinted
 	for len(scores) > 1 {
-		p := medianOfThree(scores[0], scores[len(scores)/2], scores[len(scores)-1])
+		var p float64
+		if first {
+			p = scores[0] // nearestFirst may have placed a good pivot here
+			first = false
+		} else {
+			p = medianOfThree(scores[0], scores[len(scores)/2], scores[len(scores)-1])
+		}
 		// Partition into [> p | == p | < p].
 		gt, lt := 0, len(scores)
 		sumGT, sumEQ := 0.0, 0.0

@@ -17,19 +17,42 @@ type yuma2 struct{}
 func (yuma2) bondsAndDividends(e *Engine) {
 	eps := e.normEps()
 	v, m := e.v, e.m
-	if !e.hasBonds {
-		e.instantBonds(e.bonds)
-	} else {
-		// Old bonds are column-normalised; skip the pass when they already are.
-		var invOld []float64
-		if !e.bondsNormalized || eps != 0 {
-			invOld = e.colSums(e.bonds)
-			invertSums(invOld, eps)
-			invOld = append(e.quant[:0], invOld...) // keep: colSum is reused below
-		}
-		e.instantBonds(e.delta)
+	invDelta := e.colSum
+	copy(invDelta, e.deltaSum)
+	invertSums(invDelta, eps)
+	// Old bonds are column-normalised; skip that pass when they already are.
+	var invOld []float64
+	if e.hasBonds && (!e.bondsNormalized || eps != 0) {
+		invOld = e.laC // scratch: liquid alpha has already run
+		clear(invOld)
 		for i := 0; i < v; i++ {
-			b, d := e.bonds[i*m:(i+1)*m], e.delta[i*m:(i+1)*m]
+			for j, b := range e.bonds[i*m : (i+1)*m] {
+				invOld[j] += b
+			}
+		}
+		invertSums(invOld, eps)
+	}
+	// One pass: ΔB_ij = s_i W̃_ij / Σ_k s_k W̃_kj, the EMA, and the new column sums.
+	sums := e.quant
+	clear(sums)
+	for i := 0; i < v; i++ {
+		si := e.s[i]
+		b, wb := e.bonds[i*m:(i+1)*m], e.wb[i*m:(i+1)*m]
+		switch {
+		case !e.hasBonds: // first epoch: B = ΔB
+			for j := range b {
+				y := si * wb[j] * invDelta[j]
+				b[j] = y
+				sums[j] += y
+			}
+		case e.alphaUniform && invOld == nil: // the common case
+			a := e.alphaConst
+			for j := range b {
+				y := a*(si*wb[j]*invDelta[j]) + (1-a)*b[j]
+				b[j] = y
+				sums[j] += y
+			}
+		default:
 			for j := range b {
 				old := b[j]
 				if invOld != nil {
@@ -39,13 +62,25 @@ func (yuma2) bondsAndDividends(e *Engine) {
 				if !e.alphaUniform {
 					a = e.alpha[i*m+j]
 				}
-				b[j] = a*d[j] + (1-a)*old
+				y := a*(si*wb[j]*invDelta[j]) + (1-a)*old
+				b[j] = y
+				sums[j] += y
 			}
 		}
 	}
-	e.colNormalize(e.bonds, eps)
+	// One pass: column-normalise and take dividends D_i = Σ_j B_ij I_j.
+	invertSums(sums, eps)
+	for i := 0; i < v; i++ {
+		b := e.bonds[i*m : (i+1)*m]
+		d := 0.0
+		for j := range b {
+			y := b[j] * sums[j]
+			b[j] = y
+			d += y * e.inc[j]
+		}
+		e.div[i] = d
+	}
 	e.bondsNormalized = eps == 0
-	e.dividendsFromBonds(e.bonds)
 }
 
 // yuma2a is "Yuma 2A (paper)", the EMA of the liquid-alpha paper (eq. 13)
