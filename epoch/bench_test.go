@@ -23,7 +23,11 @@ func BenchmarkStep(b *testing.B) {
 	}{
 		{"sparse", randomInput}, // a third of the weights non-zero, a fifth of the stake zero
 		{"dense", denseInput},   // every validator weighs every miner (noisy honest validators)
+		{"dense-moving", denseInput},
 	}
+	// The inputs above repeat every epoch; "dense-moving" alternates two
+	// independent dense inputs, so the consensus moves every epoch and the
+	// selection's warm start rarely hits.
 	for _, shape := range [][2]int{{64, 256}, {256, 1024}, {1024, 1024}} {
 		for _, v := range variants {
 			for _, kind := range inputs {

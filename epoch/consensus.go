@@ -46,13 +46,13 @@ func (e *Engine) consensus(kappa float64) {
 			if x := col[i]; x > 0 {
 				e.scores[k] = x
 				e.stakes[k] = e.s[i]
-				posStake += e.s[i]
 				if d := math.Abs(x - hint); d < gap {
 					best, gap = k, d
 				}
 				k++
 			}
 		}
+		posStake = sum(e.stakes[:k])
 		if k == 0 || posStake < kappa {
 			e.c[j] = 0
 			continue
@@ -82,6 +82,28 @@ func weightedUpperQuantile(scores, stakes []float64, kappa, total float64, hinte
 		return lo
 	}
 	need := kappa
+	if hinted && len(scores) > 1 {
+		// Check the hint without moving anything: branch-free stake sums
+		// above and at the pivot. When the hint is the answer (consensus
+		// did not move) this one pass is all the work.
+		p := scores[0]
+		var sumGT, sumEQ float64
+		for k, x := range scores {
+			bits := math.Float64bits(stakes[k])
+			var gt, eq uint64
+			if x > p {
+				gt = ^uint64(0)
+			}
+			if x == p {
+				eq = ^uint64(0)
+			}
+			sumGT += math.Float64frombits(bits & gt)
+			sumEQ += math.Float64frombits(bits & eq)
+		}
+		if sumGT < need && sumGT+sumEQ >= need {
+			return p
+		}
+	}
 	first := hinted
 	for len(scores) > 1 {
 		var p float64
