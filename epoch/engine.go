@@ -323,7 +323,7 @@ func (e *Engine) loadWeights(raw []float64) error {
 		}
 		out := e.w[i*m : (i+1)*m]
 		d := total + eps
-		if d == 0 {
+		if d < negligible {
 			for j, x := range row {
 				if x < 0 {
 					return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}

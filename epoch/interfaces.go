@@ -71,10 +71,17 @@ func (e *Engine) colSums(x []float64) []float64 {
 	return sums
 }
 
-// invertSums replaces each column sum by 1 / (sum + eps), or 0 when that is 0.
+// negligible is the smallest normaliser the engine divides by. Sums below
+// it (reached only by subnormal inputs or bonds decayed for thousands of
+// epochs; the chain's own resolution is 2^-32) count as 0, so that no
+// reciprocal overflows into Inf and NaN.
+const negligible = 1e-300
+
+// invertSums replaces each column sum by 1 / (sum + eps), or 0 when that is
+// negligible.
 func invertSums(sums []float64, eps float64) {
 	for j, x := range sums {
-		if d := x + eps; d != 0 {
+		if d := x + eps; d >= negligible {
 			sums[j] = 1 / d
 		} else {
 			sums[j] = 0
@@ -116,7 +123,7 @@ func (e *Engine) dividendsFromBonds(b []float64) {
 // bonds without materialising them.
 func (e *Engine) dividendsFromShares(b, sums []float64, eps float64) {
 	for j, x := range sums {
-		if d := x + eps; d != 0 {
+		if d := x + eps; d >= negligible {
 			sums[j] = e.inc[j] / d
 		} else {
 			sums[j] = 0

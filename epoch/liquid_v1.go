@@ -20,30 +20,41 @@ import (
 type liquidAlphaV1 struct{}
 
 func (liquidAlphaV1) rates(e *Engine) {
-	if !e.liquidAlphaActive() {
-		fixedAlpha{}.rates(e)
-		return
-	}
 	p := &e.cfg.Params
-	ch, cl := e.consensusQuantile(0.75), e.consensusQuantile(0.25)
-	if !(ch > cl || ch != 0 || cl < 0) {
+	if !e.liquidAlphaActive() || !v1Rates(e.quant, e.laC, e.c, p.AlphaLow, p.AlphaHigh, e.cfg.Compat == CompatChain) {
 		fixedAlpha{}.rates(e)
 		return
-	}
-	a, b := logisticParams(p.AlphaHigh, p.AlphaLow, ch, cl)
-	overflow := 31 * math.Ln2
-	for j, c := range e.c {
-		z := b - a*c
-		var al float64
-		if e.cfg.Compat == CompatChain && z >= overflow {
-			al = 1
-		} else {
-			al = 1 / (1 + math.Exp(z))
-		}
-		e.quant[j] = max(p.AlphaLow, min(p.AlphaHigh, al))
 	}
 	e.alphaUniform = false
 	e.fillColumns(e.quant)
+}
+
+// v1Rates writes the chain's liquid-alpha-v1 rate of every miner into dst,
+// using sorted (len(c)) as scratch. It returns false when the chain falls back
+// to the fixed rate. chainQuirk keeps the chain's exp overflow (rate α_H).
+func v1Rates(dst, sorted, c []float64, lo, hi float64, chainQuirk bool) bool {
+	copy(sorted, c)
+	slices.Sort(sorted)
+	ch, cl := quantileSorted(sorted, 0.75), quantileSorted(sorted, 0.25)
+	if !(ch > cl || ch != 0 || cl < 0) {
+		return false
+	}
+	a, b := logisticParams(hi, lo, ch, cl)
+	overflow := 31 * math.Ln2
+	for j, cj := range c {
+		z := b - a*cj
+		var al float64
+		switch {
+		case math.IsNaN(z) || math.IsInf(a, 0):
+			al = stepLogistic(cj, cl)
+		case chainQuirk && z >= overflow:
+			al = 1
+		default:
+			al = 1 / (1 + math.Exp(z))
+		}
+		dst[j] = max(lo, min(hi, al))
+	}
+	return true
 }
 
 // liquidAlphaV1Paper is liquid alpha as the 2024 diagnostic notebooks and the
@@ -58,26 +69,47 @@ func (liquidAlphaV1) rates(e *Engine) {
 type liquidAlphaV1Paper struct{}
 
 func (liquidAlphaV1Paper) rates(e *Engine) {
-	if e.cfg.Compat == CompatYumaSimulation && !e.hasPrev {
-		fixedAlpha{}.rates(e)
-		return
-	}
 	p := &e.cfg.Params
-	ch, cl := e.consensusQuantile(0.75), e.consensusQuantile(0.25)
-	if ch == cl {
-		ch = e.consensusQuantile(0.99)
-	}
-	if ch <= cl {
+	if (e.cfg.Compat == CompatYumaSimulation && !e.hasPrev) || !v1PaperRates(e.quant, e.laC, e.c, p.AlphaLow, p.AlphaHigh) {
 		fixedAlpha{}.rates(e)
 		return
-	}
-	a, b := logisticParams(p.AlphaHigh, p.AlphaLow, ch, cl)
-	for j, c := range e.c {
-		al := 1 / (1 + math.Exp(-a*c+b))
-		e.quant[j] = 1 - max(p.AlphaLow, min(p.AlphaHigh, al))
 	}
 	e.alphaUniform = false
 	e.fillColumns(e.quant)
+}
+
+// v1PaperRates writes the notebooks' rate on the new bond of every miner into
+// dst, using sorted (len(c)) as scratch; false means the fixed rate applies.
+func v1PaperRates(dst, sorted, c []float64, lo, hi float64) bool {
+	copy(sorted, c)
+	slices.Sort(sorted)
+	ch, cl := quantileSorted(sorted, 0.75), quantileSorted(sorted, 0.25)
+	if ch == cl {
+		ch = quantileSorted(sorted, 0.99)
+	}
+	if ch <= cl {
+		return false
+	}
+	a, b := logisticParams(hi, lo, ch, cl)
+	for j, cj := range c {
+		z := -a*cj + b
+		al := 1 / (1 + math.Exp(z))
+		if math.IsNaN(z) || math.IsInf(a, 0) {
+			al = stepLogistic(cj, cl)
+		}
+		dst[j] = 1 - max(lo, min(hi, al))
+	}
+	return true
+}
+
+// stepLogistic is the logistic's limit when the quartiles are so close that
+// its slope overflows: 1 above the lower quartile, 0 at or below it (the
+// caller clamps to [α_L, α_H]).
+func stepLogistic(c, cl float64) float64 {
+	if c > cl {
+		return 1
+	}
+	return 0
 }
 
 // fillColumns sets every row of e.alpha to the per-miner rates r.
@@ -96,15 +128,6 @@ func logisticParams(alphaHigh, alphaLow, ch, cl float64) (a, b float64) {
 	a = (math.Log(1/alphaHigh-1) - math.Log(1/alphaLow-1)) / (cl - ch)
 	b = math.Log(1/alphaLow-1) + a*cl
 	return a, b
-}
-
-// consensusQuantile returns the type-7 (linear interpolation) q-quantile of
-// the consensus vector, using e.quant as scratch.
-func (e *Engine) consensusQuantile(q float64) float64 {
-	s := e.quant
-	copy(s, e.c)
-	slices.Sort(s)
-	return quantileSorted(s, q)
 }
 
 // quantileSorted is the Hyndman-Fan type 7 quantile of sorted data.

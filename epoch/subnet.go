@@ -671,23 +671,9 @@ func liquidAlphaV1Rates(consensus []float64, lo, hi float64) ([]float64, bool) {
 	if !anyNonZeroF(consensus) {
 		return nil, false
 	}
-	s := slices.Clone(consensus)
-	slices.Sort(s)
-	ch, cl := quantileSorted(s, 0.75), quantileSorted(s, 0.25)
-	if !(ch > cl || ch != 0 || cl < 0) {
-		return nil, false
-	}
-	a, b := logisticParams(hi, lo, ch, cl)
 	out := make([]float64, len(consensus))
-	for j, c := range consensus {
-		z := b - a*c
-		al := 1.0 // the chain's exp returned 0 on I32F32 overflow
-		if z < 31*math.Ln2 {
-			al = 1 / (1 + math.Exp(z))
-		}
-		out[j] = max(lo, min(hi, al))
-	}
-	return out, true
+	ok := v1Rates(out, make([]float64, len(consensus)), consensus, lo, hi, true)
+	return out, ok
 }
 
 // liquidAlphaV1PaperRates is the notebooks' variant (see liquidAlphaV1Paper):
@@ -695,21 +681,9 @@ func liquidAlphaV1Rates(consensus []float64, lo, hi float64) ([]float64, bool) {
 // the new bond 1 − clamp(α̃_j, α_L, α_H); ok is false when the fixed rate
 // applies.
 func liquidAlphaV1PaperRates(consensus []float64, lo, hi float64) ([]float64, bool) {
-	s := slices.Clone(consensus)
-	slices.Sort(s)
-	ch, cl := quantileSorted(s, 0.75), quantileSorted(s, 0.25)
-	if ch == cl {
-		ch = quantileSorted(s, 0.99)
-	}
-	if ch <= cl {
-		return nil, false
-	}
-	a, b := logisticParams(hi, lo, ch, cl)
 	out := make([]float64, len(consensus))
-	for j, c := range consensus {
-		out[j] = 1 - max(lo, min(hi, 1/(1+math.Exp(-a*c+b))))
-	}
-	return out, true
+	ok := v1PaperRates(out, make([]float64, len(consensus)), consensus, lo, hi)
+	return out, ok
 }
 
 // capacityBonds is yuma2c's bond step on sparse rows (see yuma2c):
