@@ -2,7 +2,6 @@ package epoch
 
 import (
 	"math"
-	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -144,40 +143,12 @@ func (e *SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (s
 	}
 	nr := st.Neurons
 	n := len(nr)
-	if n == 0 {
-		return subnet.EpochOutput{}, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
+	mk, err := st.EpochMasks(block, true)
+	if err != nil {
+		return subnet.EpochOutput{}, err
 	}
-	owner := -1
-	if h.OwnerUID != nil && *h.OwnerUID < n {
-		owner = *h.OwnerUID
-	}
+	owner, active, filtered, total, prevPermit := mk.Owner, mk.Active, mk.Filtered, mk.Total, mk.PrevPermit
 
-	// 1. Activity.
-	cutoff := h.ActivityCutoffBlocks()
-	active := make([]bool, n)
-	for i := range nr {
-		up, carry := bits.Add64(nr[i].LastUpdate, cutoff, 0)
-		if carry != 0 {
-			up = math.MaxUint64
-		}
-		active[i] = up >= block
-	}
-
-	// 2. Stake, with the threshold (owner exempt).
-	filtered := make([]uint64, n)
-	var total uint64
-	for i := range nr {
-		s := nr[i].Stake
-		if i != owner && s < h.StakeThreshold {
-			s = 0
-		}
-		filtered[i] = s
-		var carry uint64
-		total, carry = bits.Add64(total, s, 0)
-		if carry != 0 || total > math.MaxInt64 {
-			return subnet.EpochOutput{}, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
-		}
-	}
 	// Stake shares on the chain's 2^-32 grid (I64F64 ratio floored to
 	// I32F32): a stake below total/2^32 is zero here as on chain, which
 	// decides permits and whether a validator counts at all.
@@ -186,11 +157,8 @@ func (e *SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (s
 		stake[i] = math.Ldexp(float64(fixed.I64F64RatioToI32F32(s, total)), -32)
 	}
 
-	// 3. Permits: the previous ones mask this epoch; the new ones are stored.
-	prevPermit := make([]bool, n)
-	for i := range nr {
-		prevPermit[i] = nr[i].ValidatorPermit || i == owner
-	}
+	// 3. Permits: the previous ones (mk.PrevPermit) mask this epoch; the new
+	// ones are stored.
 	newPermit := topKPermits(filtered, total, int(h.MaxAllowedValidators))
 	if owner >= 0 {
 		newPermit[owner] = true
@@ -214,24 +182,12 @@ func (e *SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (s
 		if !prevPermit[i] {
 			continue
 		}
-		cb := uint64(math.MaxUint64)
-		if h.CommitReveal {
-			for _, c := range nr[i].Commits {
-				cb = min(cb, c.Block)
-			}
-		}
+		cb := st.CommitBlock(i)
 		row := make([]sent, 0, len(nr[i].Weights))
 		sum := 0.0
 		for _, we := range nr[i].Weights {
 			j := int(we.UID)
-			switch {
-			case j >= n:
-				continue
-			case j == i && i != owner:
-				continue
-			case nr[i].LastUpdate <= nr[j].RegisteredAt:
-				continue
-			case cb < nr[j].RegisteredAt:
+			if !st.KeepWeight(&mk, i, j, cb) {
 				continue
 			}
 			row = append(row, sent{j, float64(we.Value)})
@@ -284,19 +240,12 @@ func (e *SubnetEngine) Epoch(st *subnet.State, block uint64, emission uint64) (s
 	wb := interpolateRows(wUse, clipped, n, beta)
 
 	// 11. Bonds and dividends.
-	var lastTempo uint64
-	switch {
-	case st.LastStepBlock != 0:
-		lastTempo = st.LastStepBlock + 1
-	case block > uint64(h.Tempo):
-		lastTempo = block - uint64(h.Tempo)
-	}
 	bonds := make([][]sent, n)
 	for i := range nr {
 		bonds[i] = make([]sent, 0, len(nr[i].Bonds))
 		for _, be := range nr[i].Bonds {
 			j := int(be.UID)
-			if j >= n || lastTempo <= nr[j].RegisteredAt {
+			if !st.KeepBond(&mk, j) {
 				continue
 			}
 			bonds[i] = append(bonds[i], sent{j, be.Value})
