@@ -1,9 +1,7 @@
 package epoch
 
-import "math"
-
 // capacityScale is yuma2c's per-validator bond capacity unit, 2^64.
-var capacityScale = math.Ldexp(1, 64)
+const capacityScale = 1 << 64
 
 // yuma2c is "Yuma 2C (Rhef+reset)", capacity bonds with decay
 // (yuma-simulation-formulas.md, `Yuma2c`):
