@@ -14,8 +14,15 @@ import (
 )
 
 // Engine runs chain epochs. The zero value is the production sparse path.
+//
+// An Engine keeps scratch buffers (sized by the subnet) from one epoch to the
+// next, so it allocates little beyond the returned outputs. The buffers never
+// carry values between epochs, so results are deterministic and independent
+// of what the engine ran before; but an Engine must be used from one
+// goroutine at a time (give each goroutine its own).
 type Engine struct {
 	dense bool
+	buf   *scratch
 }
 
 // New returns the production (sparse) chain engine.
@@ -67,6 +74,10 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		return subnet.EpochOutput{}, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
 	}
 	nr := st.Neurons
+	if e.buf == nil {
+		e.buf = new(scratch)
+	}
+	sc := e.buf
 	owner := -1
 	if !e.dense && h.OwnerUID != nil && *h.OwnerUID < n {
 		owner = *h.OwnerUID
@@ -84,7 +95,8 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	}
 
 	// 2. Stake: threshold (owner exempt), I64F64 normalisation, then I32F32.
-	filtered := make([]uint64, n)
+	filtered := zeroed(sc.filtered, n)
+	sc.filtered = filtered
 	var total uint64
 	for i := range nr {
 		s := nr[i].Stake
@@ -98,23 +110,26 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			return subnet.EpochOutput{}, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
 		}
 	}
-	stake := make([]fixed.I32F32, n)
+	stake := zeroed(sc.stake, n)
+	sc.stake = stake
 	for i, s := range filtered {
 		stake[i] = fixed.I64F64RatioToI32F32(s, total)
 	}
 
 	// 3. Permits: previous (owner forced) mask this epoch; new ones are stored.
-	prevPermit := make([]bool, n)
+	prevPermit := zeroed(sc.prevPermit, n)
+	sc.prevPermit = prevPermit
 	for i := range nr {
 		prevPermit[i] = nr[i].ValidatorPermit || i == owner
 	}
-	newPermit := isTopKNonzero(stake, int(h.MaxAllowedValidators))
+	newPermit := isTopKNonzeroBuf(stake, int(h.MaxAllowedValidators), &sc.idx)
 	if owner >= 0 {
 		newPermit[owner] = true
 	}
 
 	// 4. Active stake.
-	activeStake := make([]fixed.I32F32, n)
+	activeStake := zeroed(sc.activeStake, n)
+	sc.activeStake = activeStake
 	for i := range stake {
 		if active[i] && prevPermit[i] {
 			activeStake[i] = stake[i]
@@ -123,7 +138,13 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	normalize(activeStake)
 
 	// 5. Weights and masks.
-	w := make(sparse, n)
+	wTotal := 0
+	for i := range nr {
+		if prevPermit[i] {
+			wTotal += len(nr[i].Weights)
+		}
+	}
+	w := sc.w.reset(n, wTotal)
 	for i := range nr {
 		if !prevPermit[i] {
 			continue
@@ -136,7 +157,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 				}
 			}
 		}
-		row := make([]entry, 0, len(nr[i].Weights))
+		row := sc.w.open()
 		for _, we := range nr[i].Weights {
 			j := int(we.UID)
 			if j >= n {
@@ -153,13 +174,13 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			}
 			row = append(row, entry{j, fixed.FromU16(we.Value)})
 		}
-		w[i] = row
+		sc.w.commit(i, row)
 	}
 	rowNormalize(w)
 
 	// 6. Consensus.
 	kappa := fixed.FromU16(h.Kappa).SafeDiv(fixed.FromU16(math.MaxUint16))
-	consensus := weightedMedianColSparse(activeStake, w, n, kappa)
+	consensus := weightedMedianColSparseBuf(&sc.med, activeStake, w, n, kappa)
 
 	// 7-9. Clipping, validator trust, incentive.
 	// With beta == 1 the unclipped weights are not needed again: clip in place.
@@ -168,10 +189,12 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	if beta == fixed.One {
 		clipped = colClipInPlace(w, consensus)
 	} else {
-		clipped = colClip(w, consensus)
+		clipped = colClip(&sc.clipped, w, consensus)
 	}
-	vtrust := make([]fixed.I32F32, n)
-	ranks := make([]fixed.I32F32, n)
+	vtrust := zeroed(sc.vtrust, n)
+	sc.vtrust = vtrust
+	ranks := zeroed(sc.ranks, n)
+	sc.ranks = ranks
 	for i, row := range clipped {
 		for _, en := range row {
 			vtrust[i] += en.v
@@ -182,7 +205,8 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	normalize(incentive)
 
 	// 10. Weights for bonds.
-	wb := interpolate(w, clipped, n, beta)
+	sc.rowA, sc.rowB = zeroed(sc.rowA, n), zeroed(sc.rowB, n)
+	wb := interpolate(&sc.interp, w, clipped, n, beta, sc.rowA, sc.rowB)
 
 	// 11. Bonds and dividends.
 	var lastTempo uint64
@@ -192,7 +216,12 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	case block > uint64(h.Tempo):
 		lastTempo = block - uint64(h.Tempo)
 	}
-	scratch := make([]fixed.I32F32, n)
+	scratch := zeroed(sc.sums, n)
+	sc.sums = scratch
+	// The two dense n x n outputs (stored bonds, exact bonds) share one
+	// allocation, as do their row headers.
+	denseBack := make([]float64, 2*n*n)
+	denseRows := make([][]float64, 2*n)
 	var (
 		dividends  []fixed.I32F32
 		emaBonds   sparse // the bonds persisted (before the storage encoding)
@@ -200,30 +229,32 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		stored     [][]subnet.BondEntry
 	)
 	if h.Yuma == subnet.Yuma3 {
-		bonds := loadBonds(nr, n, lastTempo, true)
+		bonds := loadBonds(&sc.bonds, nr, n, lastTempo, true)
 		if h.LiquidAlpha == subnet.LiquidAlphaV2 && anyNonZero(consensus) {
 			alphas := e.liquidAlphaV2(h, wb, bonds, consensus)
 			if e.dense {
-				emaBonds = matEMAAlphaDense(wb, bonds, n, alphas)
+				emaBonds = matEMAAlphaDense(&sc.ema, wb, bonds, n, alphas, sc.rowA, sc.rowB)
 			} else {
-				emaBonds = matEMAAlphaSparse(wb, bonds, n, alphas)
+				emaBonds = matEMAAlphaSparse(&sc.ema, wb, bonds, n, alphas, sc.rowA)
 			}
 		} else {
-			emaBonds = matEMA(wb, bonds, n, fixed.PPMComplement(h.BondsMovingAverage))
+			emaBonds = matEMA(&sc.ema, wb, bonds, n, fixed.PPMComplement(h.BondsMovingAverage), sc.rowA)
 		}
 		// T = column-normalised B' times incentive, normalising on the fly.
-		total := matmulTransposeColNormalized(emaBonds, incentive, n, scratch)
-		dividends = make([]fixed.I32F32, n)
+		sc.total = zeroed(sc.total, n)
+		total := matmulTransposeColNormalized(emaBonds, incentive, scratch, sc.total)
+		dividends = zeroed(sc.dividends, n)
+		sc.dividends = dividends
 		for i := range total {
 			if v, ok := total[i].CheckedMul(activeStake[i]); ok {
 				dividends[i] = v
 			}
 		}
 		normalize(dividends)
-		exactDense = dense(emaBonds, n)
+		exactDense = dense(emaBonds, n, denseBack[n*n:], denseRows[n:])
 		stored = storeRows(emaBonds, newPermit, n, e.dense)
 	} else {
-		bonds := loadBonds(nr, n, lastTempo, false)
+		bonds := loadBonds(&sc.bonds, nr, n, lastTempo, false)
 		colNormalize(bonds, n, scratch)
 		// wb (or the w / clipped matrix it aliases) is not used after this
 		// point on the original-Yuma path, so ΔB is built in place.
@@ -235,20 +266,23 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		}
 		colNormalize(delta, n, scratch)
 		if alpha, ok := liquidAlphaV1(h, consensus); ok {
-			emaBonds = matEMAAlphaVec(delta, bonds, n, alpha)
+			emaBonds = matEMAAlphaVec(&sc.ema, delta, bonds, n, alpha, sc.rowA)
 		} else {
-			emaBonds = matEMA(delta, bonds, n, fixed.PPMComplement(h.BondsMovingAverage))
+			emaBonds = matEMA(&sc.ema, delta, bonds, n, fixed.PPMComplement(h.BondsMovingAverage), sc.rowA)
 		}
 		colNormalize(emaBonds, n, scratch)
-		dividends = matmulTranspose(emaBonds, incentive, n)
+		dividends = zeroed(sc.dividends, n)
+		sc.dividends = dividends
+		matmulTranspose(emaBonds, incentive, dividends)
 		normalize(dividends)
-		exactDense = dense(emaBonds, n)
+		exactDense = dense(emaBonds, n, denseBack[n*n:], denseRows[n:])
 		colMaxUpscale(emaBonds, scratch)
 		stored = storeRows(emaBonds, newPermit, n, e.dense)
 	}
 
 	// 12. Emission.
-	combined := make([]fixed.I32F32, n)
+	combined := zeroed(sc.combined, n)
+	sc.combined = combined
 	var es fixed.I32F32
 	for i := range combined {
 		combined[i] = incentive[i].SatAdd(dividends[i])
@@ -267,26 +301,29 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	}
 
 	// 13. Outputs.
+	// The ten output vectors share one allocation.
+	vecs := make([]float64, 10*n)
+	vec := func(k int) []float64 { return vecs[k*n : (k+1)*n : (k+1)*n] }
 	out := subnet.EpochOutput{
-		Consensus:       u16s(consensus),
-		Incentive:       u16s(incentive),
-		Dividends:       u16s(dividends),
-		ValidatorTrust:  u16s(vtrust),
-		Emission:        make([]float64, n),
+		Consensus:       u16s(vec(0), consensus),
+		Incentive:       u16s(vec(1), incentive),
+		Dividends:       u16s(vec(2), dividends),
+		ValidatorTrust:  u16s(vec(3), vtrust),
+		Emission:        vec(4),
 		ValidatorPermit: newPermit,
 		Active:          active,
-		Bonds:           make([][]float64, n),
+		Bonds:           denseRows[:n:n],
 		StoredBonds:     stored,
 		Exact: &subnet.Proportions{
-			Consensus:      floats(consensus),
-			Incentive:      floats(incentive),
-			Dividends:      floats(dividends),
-			ValidatorTrust: floats(vtrust),
-			Emission:       floats(combined),
+			Consensus:      floats(vec(5), consensus),
+			Incentive:      floats(vec(6), incentive),
+			Dividends:      floats(vec(7), dividends),
+			ValidatorTrust: floats(vec(8), vtrust),
+			Emission:       floats(vec(9), combined),
 			Bonds:          exactDense,
 		},
 	}
-	back := make([]float64, n*n)
+	back := denseBack[:n*n]
 	for i := range combined {
 		out.Emission[i] = float64(fixed.I96F32MulU64(combined[i], emission))
 		row := back[i*n : (i+1)*n : (i+1)*n]
@@ -300,15 +337,14 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 
 // loadBonds reads the stored bond rows (u16 integers, or u16/65535 for
 // Yuma3) and removes columns of miners registered since the last tempo.
-func loadBonds(nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) sparse {
-	b := make(sparse, n)
+func loadBonds(dst *mat, nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) sparse {
 	total := 0
 	for i := range nr {
 		total += len(nr[i].Bonds)
 	}
-	back := make([]entry, 0, total)
+	b := dst.reset(n, total)
 	for i := range nr {
-		row := back[len(back) : len(back) : len(back)+len(nr[i].Bonds)]
+		row := dst.open()
 		for _, be := range nr[i].Bonds {
 			j := int(be.UID)
 			if j >= n || lastTempo <= nr[j].RegisteredAt {
@@ -321,8 +357,7 @@ func loadBonds(nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) spa
 			}
 			row = append(row, entry{j, v})
 		}
-		b[i] = row
-		back = back[:len(back)+len(row)]
+		dst.commit(i, row)
 	}
 	return b
 }
@@ -381,14 +416,14 @@ func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEn
 
 // matmulTransposeColNormalized computes matmul_transpose_sparse of the
 // column-normalised m (inplace_col_normalize_sparse) without copying m.
-func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, n int, sums []fixed.I32F32) []fixed.I32F32 {
+// out must be zero and as long as m.
+func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, sums, out []fixed.I32F32) []fixed.I32F32 {
 	clear(sums)
 	for _, row := range m {
 		for _, en := range row {
 			sums[en.j] += en.v
 		}
 	}
-	out := make([]fixed.I32F32, n)
 	for i, row := range m {
 		for _, en := range row {
 			x := en.v
@@ -401,9 +436,9 @@ func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, n int, sums []fixe
 	return out
 }
 
-// matmulTranspose is matmul_transpose_sparse: out_i = sum_j m_ij * v_j.
-func matmulTranspose(m sparse, v []fixed.I32F32, n int) []fixed.I32F32 {
-	out := make([]fixed.I32F32, n)
+// matmulTranspose is matmul_transpose_sparse: out_i = sum_j m_ij * v_j
+// (out must be zero and as long as m).
+func matmulTranspose(m sparse, v []fixed.I32F32, out []fixed.I32F32) []fixed.I32F32 {
 	for i, row := range m {
 		for _, en := range row {
 			out[i] += v[en.j].Mul(en.v)
@@ -421,25 +456,23 @@ func anyNonZero(x []fixed.I32F32) bool {
 	return false
 }
 
-func u16s(x []fixed.I32F32) []float64 {
-	out := make([]float64, len(x))
+func u16s(out []float64, x []fixed.I32F32) []float64 {
 	for i, v := range x {
 		out[i] = float64(fixed.ToU16Proportion(v))
 	}
 	return out
 }
 
-func floats(x []fixed.I32F32) []float64 {
-	out := make([]float64, len(x))
+func floats(out []float64, x []fixed.I32F32) []float64 {
 	for i, v := range x {
 		out[i] = v.Float()
 	}
 	return out
 }
 
-func dense(m sparse, n int) [][]float64 {
-	out := make([][]float64, n)
-	back := make([]float64, n*n)
+// dense writes m into back (n*n zeros) and returns it as rows in out (n).
+func dense(m sparse, n int, back []float64, out [][]float64) [][]float64 {
+	out = out[:n:n]
 	for i := range out {
 		out[i] = back[i*n : (i+1)*n : (i+1)*n]
 		if i < len(m) {
@@ -463,23 +496,38 @@ func alphaValues(h subnet.Hyperparameters) (lo, hi fixed.I32F32) {
 // of order are read as 0); the dense path reads every entry.
 func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, consensus []fixed.I32F32) [][]fixed.I32F32 {
 	lo, hi := alphaValues(h)
-	sg := newSigmoid(lo, hi, fixed.FromInt(int64(h.AlphaSigmoidSteepness)))
+	sc := e.buf
+	sg := newSigmoid(lo, hi, fixed.FromInt(int64(h.AlphaSigmoidSteepness)), &sc.sig)
 	n := len(consensus)
-	out := make([][]fixed.I32F32, len(wb))
-	wd := make([]fixed.I32F32, n)
-	bd := make([]fixed.I32F32, n)
-	var zeros []fixed.I32F32
+	rows := 1 // row 0 of the backing array is the shared zero row
+	for i := range wb {
+		if len(wb[i]) != 0 || len(bonds[i]) != 0 {
+			rows++
+		}
+	}
+	if cap(sc.alphaRows) < len(wb) {
+		sc.alphaRows = make([][]fixed.I32F32, len(wb))
+	}
+	out := sc.alphaRows[:len(wb)]
+	// Every row below is fully overwritten, so only the zero row is cleared.
+	if cap(sc.alphaBack) < rows*n {
+		sc.alphaBack = make([]fixed.I32F32, rows*n)
+	}
+	back := sc.alphaBack[:rows*n]
+	zeros := back[:n:n]
+	clear(zeros)
+	back = back[n:]
+	sc.alphaWD, sc.alphaBD = zeroed(sc.alphaWD, n), zeroed(sc.alphaBD, n)
+	wd, bd := sc.alphaWD, sc.alphaBD
 	for i := range wb {
 		if len(wb[i]) == 0 && len(bonds[i]) == 0 {
 			// No weight and no bond: the EMA reads no alpha of this row
 			// (the dense EMA gives 0 whatever alpha is).
-			if zeros == nil {
-				zeros = make([]fixed.I32F32, n)
-			}
 			out[i] = zeros
 			continue
 		}
-		row := make([]fixed.I32F32, n)
+		row := back[:n:n]
+		back = back[n:]
 		if e.dense {
 			clear(wd)
 			clear(bd)

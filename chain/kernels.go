@@ -1,6 +1,8 @@
 package chain
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
 	"github.com/yuma-go/yuma/fixed"
@@ -84,6 +86,13 @@ func colMaxUpscale(m sparse, maxes []fixed.I32F32) {
 // len >= k only the k largest (stable sort ascending: on ties the lower
 // index loses).
 func isTopKNonzero(x []fixed.I32F32, k int) []bool {
+	return isTopKNonzeroBuf(x, k, nil)
+}
+
+// isTopKNonzeroBuf is isTopKNonzero sorting in idx's array when it is large
+// enough. A stable sort's result is unique, so any stable algorithm gives
+// the chain's order.
+func isTopKNonzeroBuf(x []fixed.I32F32, k int, idx *[]int) []bool {
 	n := len(x)
 	out := make([]bool, n)
 	for i, v := range x {
@@ -92,12 +101,18 @@ func isTopKNonzero(x []fixed.I32F32, k int) []bool {
 	if n < k {
 		return out
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	var ix []int
+	if idx != nil {
+		*idx = zeroed(*idx, n)
+		ix = *idx
+	} else {
+		ix = make([]int, n)
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
-	for _, i := range idx[:n-k] {
+	for i := range ix {
+		ix[i] = i
+	}
+	slices.SortStableFunc(ix, func(a, b int) int { return cmp.Compare(x[a], x[b]) })
+	for _, i := range ix[:n-k] {
 		out[i] = false
 	}
 	return out
@@ -166,7 +181,13 @@ func b2i(b bool) int {
 // weightedMedianColSparse is weighted_median_col_sparse: per column, the
 // kappa-weighted median of the scores of validators with positive stake.
 func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majority fixed.I32F32) []fixed.I32F32 {
-	useStake := make([]fixed.I32F32, 0, len(stake))
+	return weightedMedianColSparseBuf(new(medianScratch), stake, w, columns, majority)
+}
+
+// weightedMedianColSparseBuf is weightedMedianColSparse with its buffers
+// (and the returned vector) in ms.
+func weightedMedianColSparseBuf(ms *medianScratch, stake []fixed.I32F32, w sparse, columns int, majority fixed.I32F32) []fixed.I32F32 {
+	useStake := zeroed(ms.useStake, len(stake))[:0]
 	for _, s := range stake {
 		if s > 0 {
 			useStake = append(useStake, s)
@@ -180,8 +201,11 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 	minority := sum - majority
 	k := len(useStake)
 	// useScore is column-major: column c occupies [c*k, (c+1)*k).
-	useScore := make([]fixed.I32F32, columns*k)
-	nonzero := make([]bool, columns)
+	ms.useStake = useStake
+	useScore := zeroed(ms.useScore, columns*k)
+	ms.useScore = useScore
+	nonzero := zeroed(ms.nonzero, columns)
+	ms.nonzero = nonzero
 	r := 0
 	for i, s := range stake {
 		if s <= 0 {
@@ -195,9 +219,12 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 		}
 		r++
 	}
-	median := make([]fixed.I32F32, columns)
-	part := make([]scored, k)
-	spare := make([]scored, k)
+	median := zeroed(ms.median, columns)
+	ms.median = median
+	part := zeroed(ms.part, k)
+	ms.part = part
+	spare := zeroed(ms.spare, k)
+	ms.spare = spare
 	for c := 0; c < columns; c++ {
 		if !nonzero[c] {
 			continue // all scores 0: the search returns its pivot, 0, for any minority
@@ -213,12 +240,10 @@ func weightedMedianColSparse(stake []fixed.I32F32, w sparse, columns int, majori
 
 // colClip is col_clip_sparse: entries above the column threshold are
 // clipped to it, or removed when the threshold is 0.
-func colClip(w sparse, c []fixed.I32F32) sparse {
-	out := make(sparse, len(w))
-	back := make([]entry, 0, entries(w))
+func colClip(dst *mat, w sparse, c []fixed.I32F32) sparse {
+	out := dst.reset(len(w), entries(w))
 	for i, row := range w {
-		nr := back[len(back) : len(back) : len(back)+len(row)]
-		back = back[:len(back)+len(row)]
+		nr := dst.open()
 		for _, e := range row {
 			if c[e.j] < e.v {
 				if c[e.j] > 0 {
@@ -228,7 +253,7 @@ func colClip(w sparse, c []fixed.I32F32) sparse {
 				nr = append(nr, e)
 			}
 		}
-		out[i] = nr
+		dst.commit(i, nr)
 	}
 	return out
 }
@@ -255,16 +280,20 @@ func colClipInPlace(w sparse, c []fixed.I32F32) sparse {
 
 // interpolate is interpolate_sparse(w, wc, columns, ratio). For ratio 0 and
 // 1 it returns w or wc itself (the chain clones; callers here never mutate).
-func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
+func interpolate(dst *mat, w, wc sparse, columns int, ratio fixed.I32F32, r1, r2 []fixed.I32F32) sparse {
 	if ratio == 0 {
 		return w
 	}
 	if ratio == fixed.One {
 		return wc
 	}
-	out := make(sparse, len(w))
-	r1 := make([]fixed.I32F32, columns)
-	r2 := make([]fixed.I32F32, columns)
+	rows := 0
+	for i := range w {
+		if len(w[i]) != 0 || len(wc[i]) != 0 {
+			rows++
+		}
+	}
+	out := dst.reset(len(w), rows*columns)
 	for i := range w {
 		if len(w[i]) == 0 && len(wc[i]) == 0 {
 			continue
@@ -277,14 +306,14 @@ func interpolate(w, wc sparse, columns int, ratio fixed.I32F32) sparse {
 		for _, e := range wc[i] {
 			r2[e.j] = e.v
 		}
-		var row []entry
+		row := dst.open()
 		for j := 0; j < columns; j++ {
 			v := r1[j].SatAdd(ratio.Mul(r2[j].SatSub(r1[j])))
 			if v > 0 {
 				row = append(row, entry{j, v})
 			}
 		}
-		out[i] = row
+		dst.commit(i, row)
 	}
 	return out
 }
@@ -300,10 +329,9 @@ func entries(m sparse) int {
 
 // matEMA is mat_ema_sparse: alpha*new + (1-alpha)*old over the union of
 // entries, keeping values > 0, in column order.
-func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
+func matEMA(dst *mat, newM, old sparse, columns int, alpha fixed.I32F32, row []fixed.I32F32) sparse {
 	oneMinus := fixed.One.SatSub(alpha)
-	out := make(sparse, len(newM))
-	row := make([]fixed.I32F32, columns)
+	out := dst.reset(len(newM), unionBound(newM, old, columns))
 	for i := range newM {
 		if len(newM[i]) == 0 && len(old[i]) == 0 {
 			continue // an empty row stays empty
@@ -315,15 +343,24 @@ func matEMA(newM, old sparse, columns int, alpha fixed.I32F32) sparse {
 		for _, e := range old[i] {
 			row[e.j] += oneMinus.Mul(e.v)
 		}
-		out[i] = positives(row)
+		dst.commit(i, positives(dst.open(), row))
 	}
 	return out
 }
 
+// unionBound bounds the entries of an element-wise combination of a and b:
+// per row, the smaller of columns and the two rows' lengths added.
+func unionBound(a, b sparse, columns int) int {
+	t := 0
+	for i := range a {
+		t += min(columns, len(a[i])+len(b[i]))
+	}
+	return t
+}
+
 // matEMAAlphaVec is the v1 mat_ema_alpha_vec_sparse: per-column alpha.
-func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse {
-	out := make(sparse, len(newM))
-	row := make([]fixed.I32F32, columns)
+func matEMAAlphaVec(dst *mat, newM, old sparse, columns int, alpha []fixed.I32F32, row []fixed.I32F32) sparse {
+	out := dst.reset(len(newM), unionBound(newM, old, columns))
 	for i := range newM {
 		if len(newM[i]) == 0 && len(old[i]) == 0 {
 			continue
@@ -335,22 +372,14 @@ func matEMAAlphaVec(newM, old sparse, columns int, alpha []fixed.I32F32) sparse 
 		for _, e := range old[i] {
 			row[e.j] += fixed.One.SatSub(alpha[e.j]).Mul(e.v)
 		}
-		out[i] = positives(row)
+		dst.commit(i, positives(dst.open(), row))
 	}
 	return out
 }
 
-func positives(row []fixed.I32F32) []entry {
-	c := 0
-	for _, v := range row {
-		if v > 0 {
-			c++
-		}
-	}
-	if c == 0 {
-		return nil
-	}
-	out := make([]entry, 0, c)
+// positives appends the positive entries of the dense row to out, in
+// column order.
+func positives(out []entry, row []fixed.I32F32) []entry {
 	for j, v := range row {
 		if v > 0 {
 			out = append(out, entry{j, v})
@@ -362,15 +391,14 @@ func positives(row []fixed.I32F32) []entry {
 // matEMAAlphaSparse is mat_ema_alpha_sparse: per-entry alpha; only (i, j)
 // present in new's row i are kept (a bond without a weight entry is dropped),
 // B' = min(1, (1-alpha)*B + max(0, alpha*W)), kept when > 0, in new's order.
-func matEMAAlphaSparse(newM, old sparse, columns int, alpha [][]fixed.I32F32) sparse {
-	out := make(sparse, len(newM))
-	decayed := make([]fixed.I32F32, columns)
+func matEMAAlphaSparse(dst *mat, newM, old sparse, columns int, alpha [][]fixed.I32F32, decayed []fixed.I32F32) sparse {
+	out := dst.reset(len(newM), entries(newM))
 	for i := range newM {
 		clear(decayed)
 		for _, e := range old[i] {
 			decayed[e.j] = fixed.One.SatSub(alpha[i][e.j]).Mul(e.v)
 		}
-		var row []entry
+		row := dst.open()
 		for _, e := range newM[i] {
 			inc := alpha[i][e.j].Mul(e.v).Max(0)
 			v := decayed[e.j].SatAdd(inc).Min(fixed.One)
@@ -378,16 +406,14 @@ func matEMAAlphaSparse(newM, old sparse, columns int, alpha [][]fixed.I32F32) sp
 				row = append(row, entry{e.j, v})
 			}
 		}
-		out[i] = row
+		dst.commit(i, row)
 	}
 	return out
 }
 
 // matEMAAlphaDense is the dense mat_ema_alpha: every (i, j) decays.
-func matEMAAlphaDense(newM, old sparse, columns int, alpha [][]fixed.I32F32) sparse {
-	out := make(sparse, len(newM))
-	nw := make([]fixed.I32F32, columns)
-	od := make([]fixed.I32F32, columns)
+func matEMAAlphaDense(dst *mat, newM, old sparse, columns int, alpha [][]fixed.I32F32, nw, od []fixed.I32F32) sparse {
+	out := dst.reset(len(newM), len(newM)*columns)
 	for i := range newM {
 		clear(nw)
 		clear(od)
@@ -397,13 +423,13 @@ func matEMAAlphaDense(newM, old sparse, columns int, alpha [][]fixed.I32F32) spa
 		for _, e := range old[i] {
 			od[e.j] = e.v
 		}
-		row := make([]entry, 0, columns)
+		row := dst.open()
 		for j := 0; j < columns; j++ {
 			a := alpha[i][j]
 			v := fixed.One.SatSub(a).Mul(od[j]).SatAdd(a.Mul(nw[j]).Max(0)).Min(fixed.One)
 			row = append(row, entry{j, v})
 		}
-		out[i] = row
+		dst.commit(i, row)
 	}
 	return out
 }
@@ -444,18 +470,47 @@ func logisticParams(alphaHigh, alphaLow, cHigh, cLow fixed.I32F32) (a, b fixed.I
 
 // alphaSigmoid is the v2 alpha_sigmoid for one (validator, miner).
 func alphaSigmoid(consensus, weight, bond, alphaLow, alphaHigh, steepness fixed.I32F32) fixed.I32F32 {
-	return newSigmoid(alphaLow, alphaHigh, steepness).alpha(consensus, weight, bond)
+	return newSigmoid(alphaLow, alphaHigh, steepness, nil).alpha(consensus, weight, bond)
 }
 
 // sigmoid evaluates alpha_sigmoid with the per-epoch constants hoisted and
 // the exp results memoised by argument (exact: same input, same output).
 type sigmoid struct {
 	lo, hi, slope fixed.I32F32
-	memo          map[fixed.I32F32]fixed.I32F32
+	memo          *sigmoidMemo
 }
 
-func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32) *sigmoid {
-	return &sigmoid{lo: alphaLow, hi: alphaHigh, slope: steepness.SatDiv(fixed.FromInt(-100)), memo: map[fixed.I32F32]fixed.I32F32{}}
+// memoBits sets the size of the sigmoid memo (2^memoBits slots).
+const memoBits = 12
+
+// sigmoidMemo is a direct-mapped cache of 1/(1+exp_safe(x)) by x. A slot
+// is valid only when its generation is the current one, so starting a new
+// epoch (gen++) empties the cache without clearing it; each epoch computes
+// exactly what it would without a memo.
+type sigmoidMemo struct {
+	gen   uint64
+	slots []memoSlot
+}
+
+type memoSlot struct {
+	gen    uint64
+	x, sig fixed.I32F32
+}
+
+// next empties the memo for a new epoch.
+func (m *sigmoidMemo) next() {
+	if m.slots == nil {
+		m.slots = make([]memoSlot, 1<<memoBits)
+	}
+	m.gen++
+}
+
+func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32, memo *sigmoidMemo) *sigmoid {
+	if memo == nil {
+		memo = new(sigmoidMemo)
+	}
+	memo.next()
+	return &sigmoid{lo: alphaLow, hi: alphaHigh, slope: steepness.SatDiv(fixed.FromInt(-100)), memo: memo}
 }
 
 func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
@@ -467,12 +522,13 @@ func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
 		d = diffBuy
 	}
 	x := s.slope.Mul(d.SatSub(fixed.Half))
-	sig, ok := s.memo[x]
-	if !ok {
+	slot := &s.memo.slots[(uint64(x)*0x9E3779B97F4A7C15)>>(64-memoBits)]
+	var sig fixed.I32F32
+	if slot.gen == s.memo.gen && slot.x == x {
+		sig = slot.sig
+	} else {
 		sig = one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
-		if len(s.memo) < 1<<16 {
-			s.memo[x] = sig
-		}
+		*slot = memoSlot{gen: s.memo.gen, x: x, sig: sig}
 	}
 	alpha := s.lo.SatAdd(sig.Mul(s.hi.SatSub(s.lo)))
 	return alpha.Max(s.lo).Min(s.hi)

@@ -147,7 +147,7 @@ func TestMatEMAAlpha(t *testing.T) {
 	newM := sparseFrom([][]float32{{1, 2, 3}, {4, 5, 6}})
 	old := sparseFrom([][]float32{{0.5, 1.5, 2.5}, {3.5, 4.5, 5.5}})
 	alpha := denseAlpha([][]float32{{0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}})
-	got := matEMAAlphaDense(newM, old, 3, alpha)
+	got := matEMAAlphaDense(new(mat), newM, old, 3, alpha, make([]fixed.I32F32, 3), make([]fixed.I32F32, 3))
 	want := [][]float64{{0.75, 1, 1}, {1, 1, 1}}
 	for i := range want {
 		for j := range want[i] {
@@ -160,7 +160,7 @@ func TestMatEMAAlpha(t *testing.T) {
 	newM = sparseFrom([][]float32{{0.1, 0.2}, {0.3, 0.4}})
 	old = sparseFrom([][]float32{{0.5, 0.6}, {0.7, 0.8}})
 	alpha = denseAlpha([][]float32{{0.9, 0.8}, {0.5, 0.7}})
-	got = matEMAAlphaSparse(newM, old, 2, alpha)
+	got = matEMAAlphaSparse(new(mat), newM, old, 2, alpha, make([]fixed.I32F32, 2))
 	want = [][]float64{{0.14, 0.28}, {0.5, 0.52}}
 	for i := range want {
 		for j := range want[i] {
@@ -173,7 +173,7 @@ func TestMatEMAAlpha(t *testing.T) {
 	newM = sparse{nil, {{1, fixed.FromInt(2)}}}
 	old = sparse{{{0, fixed.One}}, nil}
 	alpha = denseAlpha([][]float32{{0.1, 0.1}, {0.1, 0.1}})
-	got = matEMAAlphaSparse(newM, old, 2, alpha)
+	got = matEMAAlphaSparse(new(mat), newM, old, 2, alpha, make([]fixed.I32F32, 2))
 	if len(got[0]) != 0 || len(got[1]) != 1 || got[1][0].j != 1 || math.Abs(got[1][0].v.Float()-0.2) > 1e-6 {
 		t.Errorf("drop rule: got %+v", got)
 	}
