@@ -198,7 +198,11 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	for i, row := range clipped {
 		for _, en := range row {
 			vtrust[i] += en.v
-			ranks[en.j] += activeStake[i].Mul(en.v)
+			r, ok := activeStake[i].MulFast(en.v)
+			if !ok {
+				r = activeStake[i].Mul(en.v)
+			}
+			ranks[en.j] += r
 		}
 	}
 	incentive := ranks
@@ -261,7 +265,11 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		delta := wb
 		for i, row := range delta {
 			for k := range row {
-				row[k].v = row[k].v.Mul(activeStake[i])
+				r, ok := row[k].v.MulFast(activeStake[i])
+				if !ok {
+					r = row[k].v.Mul(activeStake[i])
+				}
+				row[k].v = r
 			}
 		}
 		colNormalize(delta, n, scratch)
@@ -430,7 +438,11 @@ func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, sums, out []fixed.
 			if s := sums[en.j]; s != 0 {
 				x = x.SatDiv(s)
 			}
-			out[i] += v[en.j].Mul(x)
+			r, ok := v[en.j].MulFast(x)
+			if !ok {
+				r = v[en.j].Mul(x)
+			}
+			out[i] += r
 		}
 	}
 	return out
@@ -441,7 +453,11 @@ func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, sums, out []fixed.
 func matmulTranspose(m sparse, v []fixed.I32F32, out []fixed.I32F32) []fixed.I32F32 {
 	for i, row := range m {
 		for _, en := range row {
-			out[i] += v[en.j].Mul(en.v)
+			r, ok := v[en.j].MulFast(en.v)
+			if !ok {
+				r = v[en.j].Mul(en.v)
+			}
+			out[i] += r
 		}
 	}
 	return out

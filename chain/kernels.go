@@ -169,6 +169,45 @@ func weightedMedian(part, spare []scored, minority, lo, hi fixed.I32F32) fixed.I
 	}
 }
 
+// weightedMedianCol is weightedMedian(pairs of scores and stakes, spare,
+// minority, 0, sum) with the first split reading the column directly
+// instead of copying it into a partition first. part and spare are scratch
+// at least as long as scores.
+func weightedMedianCol(scores, stakes []fixed.I32F32, part, spare []scored, minority, sum fixed.I32F32) fixed.I32F32 {
+	n := len(scores)
+	if n == 0 {
+		return 0
+	}
+	if n == 1 {
+		return scores[0]
+	}
+	stakes = stakes[:n]
+	pivot := scores[n/2]
+	var loStake, hiStake fixed.I32F32
+	nLo, nHi := 0, 0
+	for i, sc := range scores {
+		st := stakes[i]
+		lt := b2i(sc < pivot)
+		gt := b2i(sc > pivot)
+		part[nLo] = scored{sc, st}
+		spare[nHi] = scored{sc, st}
+		nLo += lt
+		nHi += gt
+		loStake += st & fixed.I32F32(-lt)
+		hiStake += st & fixed.I32F32(-gt)
+	}
+	lo, hi := fixed.I32F32(0), sum
+	switch {
+	case lo+loStake <= minority && minority < hi-hiStake:
+		return pivot
+	case minority < lo+loStake && nLo > 0:
+		return weightedMedian(part[:nLo], spare, minority, lo, lo+loStake)
+	case hi-hiStake <= minority && nHi > 0:
+		return weightedMedian(spare[:nHi], part, minority, hi-hiStake, hi)
+	}
+	return pivot
+}
+
 // b2i converts a bool to 0 or 1 (compiled to SETcc, no branch).
 func b2i(b bool) int {
 	var i int
@@ -229,11 +268,7 @@ func weightedMedianColSparseBuf(ms *medianScratch, stake []fixed.I32F32, w spars
 		if !nonzero[c] {
 			continue // all scores 0: the search returns its pivot, 0, for any minority
 		}
-		col := useScore[c*k : (c+1)*k]
-		for i := range part {
-			part[i] = scored{col[i], useStake[i]}
-		}
-		median[c] = weightedMedian(part, spare, minority, 0, sum)
+		median[c] = weightedMedianCol(useScore[c*k:(c+1)*k], useStake, part, spare, minority, sum)
 	}
 	return median
 }
@@ -338,10 +373,18 @@ func matEMA(dst *mat, newM, old sparse, columns int, alpha fixed.I32F32, row []f
 		}
 		clear(row)
 		for _, e := range newM[i] {
-			row[e.j] += alpha.Mul(e.v)
+			r, ok := alpha.MulFast(e.v)
+			if !ok {
+				r = alpha.Mul(e.v)
+			}
+			row[e.j] += r
 		}
 		for _, e := range old[i] {
-			row[e.j] += oneMinus.Mul(e.v)
+			r, ok := oneMinus.MulFast(e.v)
+			if !ok {
+				r = oneMinus.Mul(e.v)
+			}
+			row[e.j] += r
 		}
 		dst.commit(i, positives(dst.open(), row))
 	}
@@ -400,7 +443,11 @@ func matEMAAlphaSparse(dst *mat, newM, old sparse, columns int, alpha [][]fixed.
 		}
 		row := dst.open()
 		for _, e := range newM[i] {
-			inc := alpha[i][e.j].Mul(e.v).Max(0)
+			a := alpha[i][e.j]
+			inc, ok := a.MulFast(e.v)
+			if !ok {
+				inc = a.Mul(e.v).Max(0)
+			}
 			v := decayed[e.j].SatAdd(inc).Min(fixed.One)
 			if v > 0 {
 				row = append(row, entry{e.j, v})

@@ -243,3 +243,39 @@ func TestTopKNonzero(t *testing.T) {
 		t.Fatalf("n < k: %v", got)
 	}
 }
+
+// weightedMedianCol (the first split fused with reading the column) must
+// equal weightedMedian on the same pairs, ties and zero stakes included.
+func TestWeightedMedianColMatchesLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for k := 0; k < 3000; k++ {
+		n := rng.IntN(40)
+		scores := make([]fixed.I32F32, n)
+		stakes := make([]fixed.I32F32, n)
+		levels := 1 + rng.IntN(8) // few distinct scores: many ties
+		for i := range scores {
+			scores[i] = fixed.I32F32(rng.IntN(levels)) * (fixed.One / 8)
+			stakes[i] = fixed.I32F32(rng.Int64N(int64(fixed.One)))
+		}
+		normalize(stakes)
+		sum := sumOf(stakes)
+		minority := fixed.I32F32(rng.Int64N(int64(sum) + 1))
+		if k%2 == 0 {
+			// Exactly at (or one unit beside) a cumulative stake boundary,
+			// where the search's <= and < comparisons decide.
+			level := fixed.I32F32(rng.IntN(levels)) * (fixed.One / 8)
+			minority = 0
+			for i := range scores {
+				if scores[i] < level || (k%4 == 0 && scores[i] == level) {
+					minority += stakes[i]
+				}
+			}
+			minority += fixed.I32F32(rng.IntN(3) - 1)
+		}
+		want := weightedMedian(pairs(stakes, scores), make([]scored, n), minority, 0, sum)
+		got := weightedMedianCol(scores, stakes, make([]scored, n), make([]scored, n), minority, sum)
+		if got != want {
+			t.Fatalf("case %d: fused %v, loop %v (scores %v stakes %v minority %v)", k, got, want, scores, stakes, minority)
+		}
+	}
+}

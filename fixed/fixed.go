@@ -163,14 +163,19 @@ func (a I32F32) CheckedMul(b I32F32) (I32F32, bool) {
 // Mul multiplies with the floor rule, saturating on overflow (the chain's
 // saturating_mul; plain * is only used where overflow cannot happen).
 func (a I32F32) Mul(b I32F32) I32F32 {
-	if a >= 0 && b >= 0 { // fast path, inlined: non-negative operands
-		hi, lo := bits.Mul64(uint64(a), uint64(b))
-		if hi>>31 != 0 {
-			return Max
-		}
+	// Fast path, inlined: non-negative operands and no overflow.
+	if hi, lo := bits.Mul64(uint64(a), uint64(b)); (uint64(a|b)>>63)|(hi>>31) == 0 {
 		return I32F32(hi<<32 | lo>>32)
 	}
 	return a.mulSigned(b)
+}
+
+// MulFast is Mul's common case in a form small enough to inline in hot
+// loops: for non-negative a and b whose product fits it returns Mul(a, b)
+// and true; otherwise it returns false and the caller must use Mul.
+func (a I32F32) MulFast(b I32F32) (I32F32, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	return I32F32(hi<<32 | lo>>32), (uint64(a|b)>>63)|(hi>>31) == 0
 }
 
 func (a I32F32) mulSigned(b I32F32) I32F32 {
@@ -273,12 +278,23 @@ func FromU16(u uint16) I32F32 { return I32F32(int64(u) << FracBits) }
 
 // U16Proportion is the chain's u16_proportion_to_fixed: trunc(u / 65535).
 func U16Proportion(u uint16) I32F32 {
-	return FromU16(u).SafeDiv(FromU16(math.MaxUint16))
+	// floor(u * 2^32 / 65535) without a division: 2^32 = 65535*65537 + 1, so
+	// u*2^32 = 65535*(u*65537) + u and the quotient is u*65537 + floor(u/65535).
+	q := I32F32(u) * 65537
+	if u == math.MaxUint16 {
+		q++
+	}
+	return q
 }
 
 // ToU16Proportion is the chain's fixed_proportion_to_u16:
 // floor(floor_mul(x, 65535)), saturating to [0, 65535].
 func ToU16Proportion(x I32F32) uint16 {
+	if uint64(x) < 1<<47 {
+		// 0 <= x < 2^47: x * (65535 << 32) >> 32 = 65535x exactly (no
+		// overflow, no bits dropped), and its floor is 65535x >> 32.
+		return uint16(min(uint64(x)*math.MaxUint16>>FracBits, math.MaxUint16))
+	}
 	v := x.Mul(FromU16(math.MaxUint16)).Floor()
 	if v < 0 {
 		return 0

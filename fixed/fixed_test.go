@@ -2,6 +2,7 @@ package fixed
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -188,5 +189,58 @@ func TestLn(t *testing.T) {
 	}
 	if SafeLn(FromInt(-1)) != 0 {
 		t.Error("safe_ln of a negative number is 0")
+	}
+}
+
+// The division-free U16Proportion equals the chain's definition,
+// trunc((u << 32) / (65535 << 32)), for every u16.
+func TestU16ProportionExhaustive(t *testing.T) {
+	for u := 0; u <= math.MaxUint16; u++ {
+		want := FromU16(uint16(u)).SafeDiv(FromU16(math.MaxUint16))
+		if got := U16Proportion(uint16(u)); got != want {
+			t.Fatalf("U16Proportion(%d) = %d, want %d", u, got, want)
+		}
+	}
+}
+
+// toU16ProportionRef is fixed_proportion_to_u16 written out: floor of the
+// saturating floor-multiply by 65535, clamped to [0, 65535].
+func toU16ProportionRef(x I32F32) uint16 {
+	return uint16(max(0, min(math.MaxUint16, x.Mul(FromU16(math.MaxUint16)).Floor())))
+}
+
+func TestToU16ProportionFastPath(t *testing.T) {
+	xs := []I32F32{0, 1, Half, One - 1, One, One + 1, 1<<47 - 1, 1 << 47, Max, -1, -One, Min}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for k := 0; k < 100_000; k++ {
+		xs = append(xs, I32F32(rng.Int64N(2*int64(One))), I32F32(rng.Int64()>>rng.IntN(64)))
+	}
+	for _, x := range xs {
+		if got, want := ToU16Proportion(x), toU16ProportionRef(x); got != want {
+			t.Fatalf("ToU16Proportion(%d) = %d, want %d", x, got, want)
+		}
+	}
+}
+
+// MulFast either declines or returns exactly Mul's product.
+func TestMulFast(t *testing.T) {
+	xs := []I32F32{0, 1, Half, One, One + 1, 1 << 40, 1<<47 - 1, Max, -1, -One, Min}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for k := 0; k < 300; k++ {
+		xs = append(xs, I32F32(rng.Int64()>>rng.IntN(64)), -I32F32(rng.Int64()>>rng.IntN(64)))
+	}
+	for _, a := range xs {
+		for _, b := range xs {
+			got, ok := a.MulFast(b)
+			if !ok {
+				if a >= 0 && b >= 0 && a.Mul(b) != Max {
+					t.Fatalf("MulFast(%d, %d) declined a non-negative product that fits", a, b)
+				}
+				continue
+			}
+			if want := a.Mul(b); got != want {
+				t.Fatalf("MulFast(%d, %d) = %d, want %d", a, b, got, want)
+			}
+		}
 	}
 }
