@@ -222,6 +222,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	}
 	scratch := zeroed(sc.sums, n)
 	sc.sums = scratch
+	sc.divs = zeroed(sc.divs, n)
 	// The two dense n x n outputs (stored bonds, exact bonds) share one
 	// allocation, as do their row headers.
 	denseBack := make([]float64, 2*n*n)
@@ -246,7 +247,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		}
 		// T = column-normalised B' times incentive, normalising on the fly.
 		sc.total = zeroed(sc.total, n)
-		total := matmulTransposeColNormalized(emaBonds, incentive, scratch, sc.total)
+		total := matmulTransposeColNormalized(emaBonds, incentive, scratch, sc.divs, sc.total)
 		dividends = zeroed(sc.dividends, n)
 		sc.dividends = dividends
 		for i := range total {
@@ -259,7 +260,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		stored = storeRows(emaBonds, newPermit, n, e.dense)
 	} else {
 		bonds := loadBonds(&sc.bonds, nr, n, lastTempo, false)
-		colNormalize(bonds, n, scratch)
+		colNormalize(bonds, scratch, sc.divs)
 		// wb (or the w / clipped matrix it aliases) is not used after this
 		// point on the original-Yuma path, so ΔB is built in place.
 		delta := wb
@@ -272,19 +273,19 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 				row[k].v = r
 			}
 		}
-		colNormalize(delta, n, scratch)
+		colNormalize(delta, scratch, sc.divs)
 		if alpha, ok := liquidAlphaV1(h, consensus); ok {
 			emaBonds = matEMAAlphaVec(&sc.ema, delta, bonds, n, alpha, sc.rowA)
 		} else {
 			emaBonds = matEMA(&sc.ema, delta, bonds, n, fixed.PPMComplement(h.BondsMovingAverage), sc.rowA)
 		}
-		colNormalize(emaBonds, n, scratch)
+		colNormalize(emaBonds, scratch, sc.divs)
 		dividends = zeroed(sc.dividends, n)
 		sc.dividends = dividends
 		matmulTranspose(emaBonds, incentive, dividends)
 		normalize(dividends)
 		exactDense = dense(emaBonds, n, denseBack[n*n:], denseRows[n:])
-		colMaxUpscale(emaBonds, scratch)
+		colMaxUpscale(emaBonds, scratch, sc.divs)
 		stored = storeRows(emaBonds, newPermit, n, e.dense)
 	}
 
@@ -424,19 +425,25 @@ func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEn
 
 // matmulTransposeColNormalized computes matmul_transpose_sparse of the
 // column-normalised m (inplace_col_normalize_sparse) without copying m.
-// out must be zero and as long as m.
-func matmulTransposeColNormalized(m sparse, v []fixed.I32F32, sums, out []fixed.I32F32) []fixed.I32F32 {
+// out must be zero and as long as m; sums and divs are scratch as long as
+// the row length.
+func matmulTransposeColNormalized(m sparse, v, sums []fixed.I32F32, divs []fixed.Divisor, out []fixed.I32F32) []fixed.I32F32 {
 	clear(sums)
 	for _, row := range m {
 		for _, en := range row {
 			sums[en.j] += en.v
 		}
 	}
+	divs = divisors(divs, sums)
 	for i, row := range m {
 		for _, en := range row {
 			x := en.v
 			if s := sums[en.j]; s != 0 {
-				x = x.SatDiv(s)
+				q, ok := divs[en.j].Quo(x)
+				if !ok {
+					q = x.SatDiv(s)
+				}
+				x = q
 			}
 			r, ok := v[en.j].MulFast(x)
 			if !ok {

@@ -26,9 +26,24 @@ func normalize(x []fixed.I32F32) {
 	if sum == 0 {
 		return
 	}
+	d, _ := fixed.NewDivisor(sum)
 	for i, v := range x {
-		x[i] = v.SafeDiv(sum)
+		q, ok := d.Quo(v)
+		if !ok {
+			q = v.SafeDiv(sum)
+		}
+		x[i] = q
 	}
+}
+
+// divisors sets divs[j] to the Divisor of sums[j] (a zero Divisor, which
+// declines every quotient, where the sum is not positive).
+func divisors(divs []fixed.Divisor, sums []fixed.I32F32) []fixed.Divisor {
+	divs = divs[:len(sums)]
+	for j, s := range sums {
+		divs[j], _ = fixed.NewDivisor(s)
+	}
+	return divs
 }
 
 // rowNormalize is inplace_row_normalize_sparse.
@@ -39,32 +54,44 @@ func rowNormalize(m sparse) {
 			sum += e.v
 		}
 		if sum > 0 {
+			d, _ := fixed.NewDivisor(sum)
 			for k := range row {
-				row[k].v = row[k].v.SatDiv(sum)
+				q, ok := d.Quo(row[k].v)
+				if !ok {
+					q = row[k].v.SatDiv(sum)
+				}
+				row[k].v = q
 			}
 		}
 	}
 }
 
 // colNormalize is inplace_col_normalize_sparse.
-func colNormalize(m sparse, n int, sums []fixed.I32F32) {
+// sums and divs are scratch as long as the row length n.
+func colNormalize(m sparse, sums []fixed.I32F32, divs []fixed.Divisor) {
 	clear(sums)
 	for _, row := range m {
 		for _, e := range row {
 			sums[e.j] += e.v
 		}
 	}
+	divs = divisors(divs, sums)
 	for _, row := range m {
 		for k := range row {
-			if s := sums[row[k].j]; s != 0 {
-				row[k].v = row[k].v.SatDiv(s)
+			j := row[k].j
+			if s := sums[j]; s != 0 {
+				q, ok := divs[j].Quo(row[k].v)
+				if !ok {
+					q = row[k].v.SatDiv(s)
+				}
+				row[k].v = q
 			}
 		}
 	}
 }
 
 // colMaxUpscale is inplace_col_max_upscale_sparse.
-func colMaxUpscale(m sparse, maxes []fixed.I32F32) {
+func colMaxUpscale(m sparse, maxes []fixed.I32F32, divs []fixed.Divisor) {
 	clear(maxes)
 	for _, row := range m {
 		for _, e := range row {
@@ -73,10 +100,16 @@ func colMaxUpscale(m sparse, maxes []fixed.I32F32) {
 			}
 		}
 	}
+	divs = divisors(divs, maxes)
 	for _, row := range m {
 		for k := range row {
-			if mx := maxes[row[k].j]; mx != 0 {
-				row[k].v = row[k].v.SafeDiv(mx)
+			j := row[k].j
+			if mx := maxes[j]; mx != 0 {
+				q, ok := divs[j].Quo(row[k].v)
+				if !ok {
+					q = row[k].v.SafeDiv(mx)
+				}
+				row[k].v = q
 			}
 		}
 	}

@@ -12,6 +12,7 @@ type scratch struct {
 	filtered                          []uint64
 	stake, activeStake, vtrust, ranks []fixed.I32F32
 	sums, total, dividends, combined  []fixed.I32F32
+	divs                              []fixed.Divisor
 	prevPermit                        []bool
 	idx                               []int
 	w, clipped, interp, bonds, ema    mat
