@@ -301,7 +301,7 @@ func weightedMedianColSparseBuf(ms *medianScratch, stake []fixed.I32F32, w spars
 		if !nonzero[c] {
 			continue // all scores 0: the search returns its pivot, 0, for any minority
 		}
-		median[c] = weightedMedianCol(useScore[c*k:(c+1)*k], useStake, part, spare, minority, sum)
+		median[c] = weightedMedianFast(useScore[c*k:(c+1)*k], useStake, part, spare, minority, sum)
 	}
 	return median
 }

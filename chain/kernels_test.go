@@ -279,3 +279,70 @@ func TestWeightedMedianColMatchesLoop(t *testing.T) {
 		}
 	}
 }
+
+// weightedMedianFast (the weighted quantile where the chain's search does
+// not depend on its pivots) must equal the chain's loop on every input:
+// ties, zero stakes, clustered and spread scores, minority at and beside
+// the cumulative-stake boundaries and outside [0, sum).
+func TestWeightedMedianFastMatchesLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for k := 0; k < 20000; k++ {
+		n := rng.IntN(90)
+		if k%50 == 0 {
+			n = 250 + rng.IntN(100) // longer than the quantile's bucket-index array
+		}
+		scores := make([]fixed.I32F32, n)
+		stakes := make([]fixed.I32F32, n)
+		mode := k % 5
+		levels := 1 + rng.IntN(6)
+		for i := range scores {
+			switch mode {
+			case 0: // few distinct scores: many ties
+				scores[i] = fixed.I32F32(rng.IntN(levels)) * (fixed.One / 8)
+			case 1: // spread over [0, 1]
+				scores[i] = fixed.I32F32(rng.Int64N(int64(fixed.One) + 1))
+			case 2: // exponentially spread (deep bucketing)
+				scores[i] = fixed.I32F32(rng.Int64N(int64(fixed.One))) >> rng.IntN(33)
+			case 3: // one cluster and a few outliers
+				scores[i] = fixed.One/256 + fixed.I32F32(rng.IntN(3))
+				if rng.IntN(10) == 0 {
+					scores[i] = fixed.I32F32(rng.Int64N(int64(fixed.One)))
+				}
+			default: // neighbouring raw values
+				scores[i] = fixed.I32F32(1000 + rng.IntN(20))
+			}
+			stakes[i] = fixed.I32F32(rng.Int64N(int64(fixed.One)))
+			if rng.IntN(8) == 0 {
+				stakes[i] = 0
+			}
+		}
+		normalize(stakes)
+		sum := sumOf(stakes)
+		var minority fixed.I32F32
+		switch k % 4 {
+		case 0:
+			minority = fixed.I32F32(rng.Int64N(int64(sum) + 1))
+		case 1, 2: // at or one unit beside a cumulative boundary
+			var level fixed.I32F32
+			if n > 0 {
+				level = scores[rng.IntN(n)]
+			}
+			for i := range scores {
+				if scores[i] < level || (k%4 == 1 && scores[i] == level) {
+					minority += stakes[i]
+				}
+			}
+			minority += fixed.I32F32(rng.IntN(3) - 1)
+		default: // outside [0, sum): the chain's loop decides
+			minority = sum + fixed.I32F32(rng.IntN(3))
+			if rng.IntN(2) == 0 {
+				minority = -1 - fixed.I32F32(rng.IntN(3))
+			}
+		}
+		want := weightedMedian(pairs(stakes, scores), make([]scored, n), minority, 0, sum)
+		got := weightedMedianFast(scores, stakes, make([]scored, n), make([]scored, n), minority, sum)
+		if got != want {
+			t.Fatalf("case %d (mode %d, n %d): fast %v, loop %v (minority %v, sum %v)", k, mode, n, got, want, minority, sum)
+		}
+	}
+}

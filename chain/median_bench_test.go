@@ -27,12 +27,18 @@ func BenchmarkWeightedMedianCol(b *testing.B) {
 	}
 	part, spare := make([]scored, k), make([]scored, k)
 	minority := sum - fixed.One/2
-	b.ReportAllocs()
-	b.ResetTimer()
-	var acc fixed.I32F32
-	for i := 0; i < b.N; i++ {
-		c := i % cols
-		acc += weightedMedianCol(scores[c*k:(c+1)*k], stakes, part, spare, minority, sum)
+	for _, m := range []struct {
+		name string
+		f    func(scores, stakes []fixed.I32F32, part, spare []scored, minority, sum fixed.I32F32) fixed.I32F32
+	}{{"loop", weightedMedianCol}, {"quantile", weightedMedianFast}} {
+		b.Run(m.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var acc fixed.I32F32
+			for i := 0; i < b.N; i++ {
+				c := i % cols
+				acc += m.f(scores[c*k:(c+1)*k], stakes, part, spare, minority, sum)
+			}
+			_ = acc
+		})
 	}
-	_ = acc
 }
