@@ -472,7 +472,12 @@ func matEMAAlphaSparse(dst *mat, newM, old sparse, columns int, alpha [][]fixed.
 	for i := range newM {
 		clear(decayed)
 		for _, e := range old[i] {
-			decayed[e.j] = fixed.One.SatSub(alpha[i][e.j]).Mul(e.v)
+			a := fixed.One.SatSub(alpha[i][e.j])
+			v, ok := a.MulFast(e.v)
+			if !ok {
+				v = a.Mul(e.v)
+			}
+			decayed[e.j] = v
 		}
 		row := dst.open()
 		for _, e := range newM[i] {
@@ -554,7 +559,9 @@ func alphaSigmoid(consensus, weight, bond, alphaLow, alphaHigh, steepness fixed.
 }
 
 // sigmoid evaluates alpha_sigmoid with the per-epoch constants hoisted and
-// the exp results memoised by argument (exact: same input, same output).
+// the results memoised by the clamped difference d they depend on (exact:
+// within an epoch the slope and the alpha bounds are fixed, so the same d
+// gives the same alpha).
 type sigmoid struct {
 	lo, hi, slope fixed.I32F32
 	memo          *sigmoidMemo
@@ -563,18 +570,18 @@ type sigmoid struct {
 // memoBits sets the size of the sigmoid memo (2^memoBits slots).
 const memoBits = 12
 
-// sigmoidMemo is a direct-mapped cache of 1/(1+exp_safe(x)) by x. A slot
-// is valid only when its generation is the current one, so starting a new
-// epoch (gen++) empties the cache without clearing it; each epoch computes
-// exactly what it would without a memo.
+// sigmoidMemo is a direct-mapped cache of alpha by d. A slot is valid only
+// when its generation is the current one, so starting a new epoch (gen++)
+// empties the cache without clearing it; each epoch computes exactly what
+// it would without a memo.
 type sigmoidMemo struct {
 	gen   uint64
 	slots []memoSlot
 }
 
 type memoSlot struct {
-	gen    uint64
-	x, sig fixed.I32F32
+	gen      uint64
+	d, alpha fixed.I32F32
 }
 
 // next empties the memo for a new epoch.
@@ -595,21 +602,19 @@ func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32, memo *sigmoidMemo) 
 
 func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
 	one := fixed.One
-	diffBuy := weight.SatSub(consensus).Max(0).Min(one)
-	diffSell := bond.SatSub(weight).Max(0).Min(one)
-	d := diffSell
+	var d fixed.I32F32
 	if weight >= bond {
-		d = diffBuy
+		d = weight.SatSub(consensus).Max(0).Min(one) // buying
+	} else {
+		d = bond.SatSub(weight).Max(0).Min(one) // selling
+	}
+	slot := &s.memo.slots[(uint64(d)*0x9E3779B97F4A7C15)>>(64-memoBits)]
+	if slot.gen == s.memo.gen && slot.d == d {
+		return slot.alpha
 	}
 	x := s.slope.Mul(d.SatSub(fixed.Half))
-	slot := &s.memo.slots[(uint64(x)*0x9E3779B97F4A7C15)>>(64-memoBits)]
-	var sig fixed.I32F32
-	if slot.gen == s.memo.gen && slot.x == x {
-		sig = slot.sig
-	} else {
-		sig = one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
-		*slot = memoSlot{gen: s.memo.gen, x: x, sig: sig}
-	}
-	alpha := s.lo.SatAdd(sig.Mul(s.hi.SatSub(s.lo)))
-	return alpha.Max(s.lo).Min(s.hi)
+	sig := one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
+	alpha := s.lo.SatAdd(sig.Mul(s.hi.SatSub(s.lo))).Max(s.lo).Min(s.hi)
+	*slot = memoSlot{gen: s.memo.gen, d: d, alpha: alpha}
+	return alpha
 }

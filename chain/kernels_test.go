@@ -346,3 +346,29 @@ func TestWeightedMedianFastMatchesLoop(t *testing.T) {
 		}
 	}
 }
+
+// The sigmoid memo (direct-mapped, by d, emptied per epoch) never changes an
+// alpha: many distinct d values collide in its slots, and a new epoch with
+// other bounds must not see the previous epoch's entries.
+func TestSigmoidMemoExact(t *testing.T) {
+	m := fixed.FromU16(65535)
+	rng := rand.New(rand.NewPCG(15, 16))
+	memo := new(sigmoidMemo)
+	for epoch := 0; epoch < 3; epoch++ {
+		lo := fixed.FromU16(uint16(1000 + 3000*epoch)).SafeDiv(m)
+		hi := fixed.FromU16(uint16(20000 + 9000*epoch)).SafeDiv(m)
+		steep := fixed.FromInt(int64(500 + 400*epoch))
+		sg := newSigmoid(lo, hi, steep, memo)
+		for k := 0; k < 6000; k++ {
+			c := fixed.I32F32(rng.Int64N(int64(fixed.One)))
+			w := fixed.I32F32(rng.Int64N(int64(fixed.One)))
+			b := fixed.I32F32(rng.Int64N(int64(fixed.One)))
+			if k%3 == 0 { // repeat a few d values often
+				c, w, b = 0, fixed.I32F32(rng.IntN(50))<<20, 0
+			}
+			if got, want := sg.alpha(c, w, b), alphaSigmoid(c, w, b, lo, hi, steep); got != want {
+				t.Fatalf("epoch %d: memoised alpha(%v, %v, %v) = %v, fresh %v", epoch, c, w, b, got, want)
+			}
+		}
+	}
+}

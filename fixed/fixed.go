@@ -295,6 +295,10 @@ func ToU16Proportion(x I32F32) uint16 {
 		// overflow, no bits dropped), and its floor is 65535x >> 32.
 		return uint16(min(uint64(x)*math.MaxUint16>>FracBits, math.MaxUint16))
 	}
+	return toU16ProportionSlow(x)
+}
+
+func toU16ProportionSlow(x I32F32) uint16 {
 	v := x.Mul(FromU16(math.MaxUint16)).Floor()
 	if v < 0 {
 		return 0
