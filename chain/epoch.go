@@ -145,6 +145,13 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		}
 	}
 	w := sc.w.reset(n, wTotal)
+	// The registration blocks, read once per weight: a flat array instead of
+	// the neuron structs.
+	reg := zeroed(sc.reg, n)
+	sc.reg = reg
+	for j := range nr {
+		reg[j] = nr[j].RegisteredAt
+	}
 	for i := range nr {
 		if !prevPermit[i] {
 			continue
@@ -158,6 +165,8 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			}
 		}
 		row := sc.w.open()
+		lastUpdate := nr[i].LastUpdate
+		var sum fixed.I32F32
 		for _, we := range nr[i].Weights {
 			j := int(we.UID)
 			if j >= n {
@@ -166,17 +175,17 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			if j == i && (i != owner || e.dense) {
 				continue
 			}
-			if nr[i].LastUpdate <= nr[j].RegisteredAt {
+			if r := reg[j]; lastUpdate <= r || cb < r {
 				continue
 			}
-			if cb < nr[j].RegisteredAt {
-				continue
-			}
-			row = append(row, entry{j, fixed.FromU16(we.Value)})
+			v := fixed.FromU16(we.Value)
+			sum += v
+			row = append(row, entry{j, v})
 		}
+		// inplace_row_normalize_sparse, while the row is in cache.
+		normalizeRow(row, sum)
 		sc.w.commit(i, row)
 	}
-	rowNormalize(w)
 
 	// 6. Consensus.
 	kappa := fixed.FromU16(h.Kappa).SafeDiv(fixed.FromU16(math.MaxUint16))
@@ -234,7 +243,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		stored     [][]subnet.BondEntry
 	)
 	if h.Yuma == subnet.Yuma3 {
-		bonds := loadBonds(&sc.bonds, nr, n, lastTempo, true)
+		bonds := loadBonds(&sc.bonds, nr, reg, lastTempo, true)
 		if h.LiquidAlpha == subnet.LiquidAlphaV2 && anyNonZero(consensus) {
 			alphas := e.liquidAlphaV2(h, wb, bonds, consensus)
 			if e.dense {
@@ -245,9 +254,10 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		} else {
 			emaBonds = matEMA(&sc.ema, wb, bonds, n, fixed.PPMComplement(h.BondsMovingAverage), sc.rowA)
 		}
-		// T = column-normalised B' times incentive, normalising on the fly.
+		// T = column-normalised B' times incentive, normalising on the fly;
+		// the same pass writes the exact dense bonds.
 		sc.total = zeroed(sc.total, n)
-		total := matmulTransposeColNormalized(emaBonds, incentive, scratch, sc.divs, sc.total)
+		total := matmulTransposeColNormalized(emaBonds, incentive, scratch, sc.divs, sc.total, denseBack[n*n:])
 		dividends = zeroed(sc.dividends, n)
 		sc.dividends = dividends
 		for i := range total {
@@ -256,10 +266,10 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			}
 		}
 		normalize(dividends)
-		exactDense = dense(emaBonds, n, denseBack[n*n:], denseRows[n:])
-		stored = storeRows(emaBonds, newPermit, n, e.dense)
+		exactDense = rowsOf(denseBack[n*n:], denseRows[n:], n)
+		stored = storeRows(emaBonds, newPermit, n, e.dense, nil, nil, denseBack[:n*n])
 	} else {
-		bonds := loadBonds(&sc.bonds, nr, n, lastTempo, false)
+		bonds := loadBonds(&sc.bonds, nr, reg, lastTempo, false)
 		colNormalize(bonds, scratch, sc.divs)
 		// wb (or the w / clipped matrix it aliases) is not used after this
 		// point on the original-Yuma path, so ΔB is built in place.
@@ -279,14 +289,17 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		} else {
 			emaBonds = matEMA(&sc.ema, delta, bonds, n, fixed.PPMComplement(h.BondsMovingAverage), sc.rowA)
 		}
-		colNormalize(emaBonds, scratch, sc.divs)
+		// One pass column-normalises B', multiplies it by the incentive,
+		// writes the exact dense bonds and finds the column maxima; the
+		// storage pass then max-upscales each stored entry on the fly.
 		dividends = zeroed(sc.dividends, n)
 		sc.dividends = dividends
-		matmulTranspose(emaBonds, incentive, dividends)
+		sc.maxes = zeroed(sc.maxes, n)
+		colNormalizeMatmul(emaBonds, incentive, scratch, sc.divs, dividends, denseBack[n*n:], sc.maxes)
 		normalize(dividends)
-		exactDense = dense(emaBonds, n, denseBack[n*n:], denseRows[n:])
-		colMaxUpscale(emaBonds, scratch, sc.divs)
-		stored = storeRows(emaBonds, newPermit, n, e.dense)
+		exactDense = rowsOf(denseBack[n*n:], denseRows[n:], n)
+		sc.maxDivs = zeroed(sc.maxDivs, n)
+		stored = storeRows(emaBonds, newPermit, n, e.dense, sc.maxes, divisors(sc.maxDivs, sc.maxes), denseBack[:n*n])
 	}
 
 	// 12. Emission.
@@ -332,21 +345,18 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			Bonds:          exactDense,
 		},
 	}
-	back := denseBack[:n*n]
+	rowsOf(denseBack[:n*n], denseRows[:n], n)
 	for i := range combined {
 		out.Emission[i] = float64(fixed.I96F32MulU64(combined[i], emission))
-		row := back[i*n : (i+1)*n : (i+1)*n]
-		for _, b := range stored[i] {
-			row[b.UID] = b.Value
-		}
-		out.Bonds[i] = row
 	}
 	return out, nil
 }
 
 // loadBonds reads the stored bond rows (u16 integers, or u16/65535 for
 // Yuma3) and removes columns of miners registered since the last tempo.
-func loadBonds(dst *mat, nr []subnet.Neuron, n int, lastTempo uint64, proportion bool) sparse {
+// reg holds the neurons' registration blocks.
+func loadBonds(dst *mat, nr []subnet.Neuron, reg []uint64, lastTempo uint64, proportion bool) sparse {
+	n := len(reg)
 	total := 0
 	for i := range nr {
 		total += len(nr[i].Bonds)
@@ -356,13 +366,15 @@ func loadBonds(dst *mat, nr []subnet.Neuron, n int, lastTempo uint64, proportion
 		row := dst.open()
 		for _, be := range nr[i].Bonds {
 			j := int(be.UID)
-			if j >= n || lastTempo <= nr[j].RegisteredAt {
+			if j >= n || lastTempo <= reg[j] {
 				continue
 			}
 			u := bondU16(be.Value)
-			v := fixed.FromU16(u)
+			var v fixed.I32F32
 			if proportion {
 				v = fixed.U16Proportion(u)
+			} else {
+				v = fixed.FromU16(u)
 			}
 			row = append(row, entry{j, v})
 		}
@@ -382,8 +394,11 @@ func bondU16(v float64) uint16 {
 }
 
 // storeRows encodes bonds as the chain stores them: fixed_proportion_to_u16
-// per entry, persisted only for uids with a new permit.
-func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEntry {
+// per entry, persisted only for uids with a new permit. With maxes (and
+// their divisors) each entry is first max-upscaled by its column
+// (inplace_col_max_upscale_sparse, needed only for the stored rows). back
+// (n*n zeros) receives the stored values as the dense output rows.
+func storeRows(m sparse, permit []bool, n int, denseRows bool, maxes []fixed.I32F32, divs []fixed.Divisor, back []float64) [][]subnet.BondEntry {
 	out := make([][]subnet.BondEntry, n)
 	size := 0
 	for i := range m {
@@ -395,39 +410,80 @@ func storeRows(m sparse, permit []bool, n int, denseRows bool) [][]subnet.BondEn
 			}
 		}
 	}
-	back := make([]subnet.BondEntry, size)
+	sb := make([]subnet.BondEntry, size)
 	for i := range m {
 		if !permit[i] {
 			out[i] = []subnet.BondEntry{}
 			continue
 		}
+		dst := back[i*n : (i+1)*n : (i+1)*n]
 		if denseRows {
-			row := back[:n:n]
-			back = back[n:]
+			row := sb[:n:n]
+			sb = sb[n:]
 			for j := range row {
 				row[j].UID = uint16(j)
 			}
 			for _, en := range m[i] {
-				row[en.j].Value = float64(fixed.ToU16Proportion(en.v))
+				v := float64(fixed.ToU16Proportion(upscale(en, maxes, divs)))
+				row[en.j].Value = v
+				dst[en.j] = v
 			}
 			out[i] = row
 			continue
 		}
-		row := back[:len(m[i]):len(m[i])]
-		back = back[len(m[i]):]
-		for k, en := range m[i] {
-			row[k] = subnet.BondEntry{UID: uint16(en.j), Value: float64(fixed.ToU16Proportion(en.v))}
+		row := sb[:len(m[i]):len(m[i])]
+		sb = sb[len(m[i]):]
+		if maxes == nil {
+			for k, en := range m[i] {
+				v := float64(fixed.ToU16Proportion(en.v))
+				row[k] = subnet.BondEntry{UID: uint16(en.j), Value: v}
+				dst[en.j] = v
+			}
+		} else {
+			for k, en := range m[i] {
+				v := float64(fixed.ToU16Proportion(upscale(en, maxes, divs)))
+				row[k] = subnet.BondEntry{UID: uint16(en.j), Value: v}
+				dst[en.j] = v
+			}
 		}
 		out[i] = row
 	}
 	return out
 }
 
-// matmulTransposeColNormalized computes matmul_transpose_sparse of the
-// column-normalised m (inplace_col_normalize_sparse) without copying m.
-// out must be zero and as long as m; sums and divs are scratch as long as
-// the row length.
-func matmulTransposeColNormalized(m sparse, v, sums []fixed.I32F32, divs []fixed.Divisor, out []fixed.I32F32) []fixed.I32F32 {
+// upscale returns en's value divided by its column maximum (unchanged when
+// maxes is nil or the maximum is 0): inplace_col_max_upscale_sparse.
+func upscale(en entry, maxes []fixed.I32F32, divs []fixed.Divisor) fixed.I32F32 {
+	if maxes == nil {
+		return en.v
+	}
+	mx := maxes[en.j]
+	if mx == 0 {
+		return en.v
+	}
+	q, ok := divs[en.j].Quo(en.v)
+	if !ok {
+		q = en.v.SafeDiv(mx)
+	}
+	return q
+}
+
+// rowsOf slices back (n*n) into the n rows of rows and returns them.
+func rowsOf(back []float64, rows [][]float64, n int) [][]float64 {
+	rows = rows[:n:n]
+	for i := range rows {
+		rows[i] = back[i*n : (i+1)*n : (i+1)*n]
+	}
+	return rows
+}
+
+// colNormalizeMatmul column-normalises m in place
+// (inplace_col_normalize_sparse), adds m times v to out
+// (matmul_transpose_sparse), writes the normalised values into exact
+// (n*n zeros, the dense output) and the column maxima into maxes (zeros),
+// in one pass after the column sums. sums and divs are scratch.
+func colNormalizeMatmul(m sparse, v, sums []fixed.I32F32, divs []fixed.Divisor, out []fixed.I32F32, exact []float64, maxes []fixed.I32F32) {
+	n := len(sums)
 	clear(sums)
 	for _, row := range m {
 		for _, en := range row {
@@ -436,7 +492,51 @@ func matmulTransposeColNormalized(m sparse, v, sums []fixed.I32F32, divs []fixed
 	}
 	divs = divisors(divs, sums)
 	for i, row := range m {
+		dst := exact[i*n : (i+1)*n : (i+1)*n]
+		var acc fixed.I32F32
+		for k := range row {
+			en := &row[k]
+			x := en.v
+			if s := sums[en.j]; s != 0 {
+				q, ok := divs[en.j].Quo(x)
+				if !ok {
+					q = x.SatDiv(s)
+				}
+				x = q
+				en.v = q
+			}
+			r, ok := v[en.j].MulFast(x)
+			if !ok {
+				r = v[en.j].Mul(x)
+			}
+			acc += r
+			dst[en.j] = x.Float()
+			if x > maxes[en.j] {
+				maxes[en.j] = x
+			}
+		}
+		out[i] += acc
+	}
+}
+
+// matmulTransposeColNormalized computes matmul_transpose_sparse of the
+// column-normalised m (inplace_col_normalize_sparse) without copying m,
+// and writes m (not normalised) into exact (n*n zeros, the dense output).
+// out must be zero and as long as m; sums and divs are scratch as long as
+// the row length.
+func matmulTransposeColNormalized(m sparse, v, sums []fixed.I32F32, divs []fixed.Divisor, out []fixed.I32F32, exact []float64) []fixed.I32F32 {
+	n := len(sums)
+	clear(sums)
+	for _, row := range m {
 		for _, en := range row {
+			sums[en.j] += en.v
+		}
+	}
+	divs = divisors(divs, sums)
+	for i, row := range m {
+		dst := exact[i*n : (i+1)*n : (i+1)*n]
+		for _, en := range row {
+			dst[en.j] = en.v.Float()
 			x := en.v
 			if s := sums[en.j]; s != 0 {
 				q, ok := divs[en.j].Quo(x)
@@ -448,21 +548,6 @@ func matmulTransposeColNormalized(m sparse, v, sums []fixed.I32F32, divs []fixed
 			r, ok := v[en.j].MulFast(x)
 			if !ok {
 				r = v[en.j].Mul(x)
-			}
-			out[i] += r
-		}
-	}
-	return out
-}
-
-// matmulTranspose is matmul_transpose_sparse: out_i = sum_j m_ij * v_j
-// (out must be zero and as long as m).
-func matmulTranspose(m sparse, v []fixed.I32F32, out []fixed.I32F32) []fixed.I32F32 {
-	for i, row := range m {
-		for _, en := range row {
-			r, ok := v[en.j].MulFast(en.v)
-			if !ok {
-				r = v[en.j].Mul(en.v)
 			}
 			out[i] += r
 		}
@@ -489,20 +574,6 @@ func u16s(out []float64, x []fixed.I32F32) []float64 {
 func floats(out []float64, x []fixed.I32F32) []float64 {
 	for i, v := range x {
 		out[i] = v.Float()
-	}
-	return out
-}
-
-// dense writes m into back (n*n zeros) and returns it as rows in out (n).
-func dense(m sparse, n int, back []float64, out [][]float64) [][]float64 {
-	out = out[:n:n]
-	for i := range out {
-		out[i] = back[i*n : (i+1)*n : (i+1)*n]
-		if i < len(m) {
-			for _, en := range m[i] {
-				out[i][en.j] = en.v.Float()
-			}
-		}
 	}
 	return out
 }

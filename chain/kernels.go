@@ -46,23 +46,18 @@ func divisors(divs []fixed.Divisor, sums []fixed.I32F32) []fixed.Divisor {
 	return divs
 }
 
-// rowNormalize is inplace_row_normalize_sparse.
-func rowNormalize(m sparse) {
-	for _, row := range m {
-		var sum fixed.I32F32
-		for _, e := range row {
-			sum += e.v
+// normalizeRow divides the row by sum (its entries' sum) when sum > 0.
+func normalizeRow(row []entry, sum fixed.I32F32) {
+	if sum <= 0 {
+		return
+	}
+	d, _ := fixed.NewDivisor(sum)
+	for k := range row {
+		q, ok := d.Quo(row[k].v)
+		if !ok {
+			q = row[k].v.SatDiv(sum)
 		}
-		if sum > 0 {
-			d, _ := fixed.NewDivisor(sum)
-			for k := range row {
-				q, ok := d.Quo(row[k].v)
-				if !ok {
-					q = row[k].v.SatDiv(sum)
-				}
-				row[k].v = q
-			}
-		}
+		row[k].v = q
 	}
 }
 
@@ -83,31 +78,6 @@ func colNormalize(m sparse, sums []fixed.I32F32, divs []fixed.Divisor) {
 				q, ok := divs[j].Quo(row[k].v)
 				if !ok {
 					q = row[k].v.SatDiv(s)
-				}
-				row[k].v = q
-			}
-		}
-	}
-}
-
-// colMaxUpscale is inplace_col_max_upscale_sparse.
-func colMaxUpscale(m sparse, maxes []fixed.I32F32, divs []fixed.Divisor) {
-	clear(maxes)
-	for _, row := range m {
-		for _, e := range row {
-			if e.v > maxes[e.j] {
-				maxes[e.j] = e.v
-			}
-		}
-	}
-	divs = divisors(divs, maxes)
-	for _, row := range m {
-		for k := range row {
-			j := row[k].j
-			if mx := maxes[j]; mx != 0 {
-				q, ok := divs[j].Quo(row[k].v)
-				if !ok {
-					q = row[k].v.SafeDiv(mx)
 				}
 				row[k].v = q
 			}

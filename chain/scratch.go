@@ -12,7 +12,9 @@ type scratch struct {
 	filtered                          []uint64
 	stake, activeStake, vtrust, ranks []fixed.I32F32
 	sums, total, dividends, combined  []fixed.I32F32
-	divs                              []fixed.Divisor
+	divs, maxDivs                     []fixed.Divisor
+	maxes                             []fixed.I32F32
+	reg                               []uint64
 	prevPermit                        []bool
 	idx                               []int
 	w, clipped, interp, bonds, ema    mat
