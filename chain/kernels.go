@@ -571,20 +571,27 @@ func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32, memo *sigmoidMemo) 
 }
 
 func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
-	one := fixed.One
 	var d fixed.I32F32
 	if weight >= bond {
-		d = weight.SatSub(consensus).Max(0).Min(one) // buying
+		d = weight.SatSub(consensus) // buying
 	} else {
-		d = bond.SatSub(weight).Max(0).Min(one) // selling
+		d = bond.SatSub(weight) // selling
 	}
-	slot := &s.memo.slots[(uint64(d)*0x9E3779B97F4A7C15)>>(64-memoBits)]
-	if slot.gen == s.memo.gen && slot.d == d {
+	d = min(max(d, 0), fixed.One)
+	m := s.memo
+	slot := &m.slots[(uint64(d)*0x9E3779B97F4A7C15)>>(64-memoBits)]
+	if slot.gen == m.gen && slot.d == d {
 		return slot.alpha
 	}
+	return s.compute(d)
+}
+
+// compute evaluates and memoises alpha for the clamped difference d.
+func (s *sigmoid) compute(d fixed.I32F32) fixed.I32F32 {
+	one := fixed.One
 	x := s.slope.Mul(d.SatSub(fixed.Half))
 	sig := one.SatDiv(one.SatAdd(fixed.ExpSafe(x)))
 	alpha := s.lo.SatAdd(sig.Mul(s.hi.SatSub(s.lo))).Max(s.lo).Min(s.hi)
-	*slot = memoSlot{gen: s.memo.gen, d: d, alpha: alpha}
+	s.memo.slots[(uint64(d)*0x9E3779B97F4A7C15)>>(64-memoBits)] = memoSlot{gen: s.memo.gen, d: d, alpha: alpha}
 	return alpha
 }
