@@ -281,17 +281,8 @@ func weightedMedianColSparseBuf(ms *medianScratch, stake []fixed.I32F32, w spars
 func colClip(dst *mat, w sparse, c []fixed.I32F32) sparse {
 	out := dst.reset(len(w), entries(w))
 	for i, row := range w {
-		nr := dst.open()
-		for _, e := range row {
-			if c[e.j] < e.v {
-				if c[e.j] > 0 {
-					nr = append(nr, entry{e.j, c[e.j]})
-				}
-			} else {
-				nr = append(nr, e)
-			}
-		}
-		dst.commit(i, nr)
+		nr := dst.open()[:len(row)]
+		dst.commit(i, nr[:clipRow(nr, row, c)])
 	}
 	return out
 }
@@ -299,21 +290,23 @@ func colClip(dst *mat, w sparse, c []fixed.I32F32) sparse {
 // colClipInPlace is colClip overwriting w.
 func colClipInPlace(w sparse, c []fixed.I32F32) sparse {
 	for i, row := range w {
-		k := 0
-		for _, e := range row {
-			if c[e.j] < e.v {
-				if c[e.j] > 0 {
-					row[k] = entry{e.j, c[e.j]}
-					k++
-				}
-			} else {
-				row[k] = e
-				k++
-			}
-		}
-		w[i] = row[:k]
+		w[i] = row[:clipRow(row, row, c)]
 	}
 	return w
+}
+
+// clipRow writes row's entries clipped to the column thresholds c into dst
+// (as long as row; dst may be row itself) and returns how many it kept: an
+// entry above a positive threshold becomes the threshold, one above a zero
+// threshold is dropped. Branch-free: random weights defeat prediction.
+func clipRow(dst, row []entry, c []fixed.I32F32) int {
+	k := 0
+	for _, e := range row {
+		cj := c[e.j]
+		dst[k] = entry{e.j, min(cj, e.v)}
+		k += b2i(cj >= e.v) | b2i(cj > 0)
+	}
+	return k
 }
 
 // interpolate is interpolate_sparse(w, wc, columns, ratio). For ratio 0 and
@@ -571,13 +564,12 @@ func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32, memo *sigmoidMemo) 
 }
 
 func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
-	var d fixed.I32F32
-	if weight >= bond {
-		d = weight.SatSub(consensus) // buying
-	} else {
-		d = bond.SatSub(weight) // selling
+	buy := min(max(weight.SatSub(consensus), 0), fixed.One)
+	sell := min(max(bond.SatSub(weight), 0), fixed.One)
+	d := sell
+	if weight >= bond { // buying; otherwise selling
+		d = buy
 	}
-	d = min(max(d, 0), fixed.One)
 	m := s.memo
 	slot := &m.slots[(uint64(d)*0x9E3779B97F4A7C15)>>(64-memoBits)]
 	if slot.gen == m.gen && slot.d == d {
