@@ -104,6 +104,12 @@ func weightedQuantile(scores, stakes []fixed.I32F32, part []scored, minority fix
 			}
 			cur = cur[:n]
 		}
+		if n == 0 {
+			// Impossible when the preconditions hold (the chosen bucket
+			// holds stake above minority - below > 0); never index an
+			// empty slice if they do not.
+			return 0, false
+		}
 		mn, mx = cur[0].score, cur[0].score
 		for _, p := range cur[1:] {
 			mn = min(mn, p.score)
