@@ -649,7 +649,12 @@ func (e *Engine) liquidAlphaV2(h subnet.Hyperparameters, wb, bonds sparse, conse
 				bv = br[bi].v
 				bi++
 			}
-			row[j] = sg.alpha(consensus[j], wv, bv)
+			d := distance(consensus[j], wv, bv) // sg.alpha, with the memo hit inlined
+			a, ok := sg.lookup(d)
+			if !ok {
+				a = sg.compute(d)
+			}
+			row[j] = a
 		}
 		out[i] = row
 	}

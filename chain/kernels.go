@@ -564,18 +564,30 @@ func newSigmoid(alphaLow, alphaHigh, steepness fixed.I32F32, memo *sigmoidMemo) 
 }
 
 func (s *sigmoid) alpha(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
+	d := distance(consensus, weight, bond)
+	if a, ok := s.lookup(d); ok {
+		return a
+	}
+	return s.compute(d)
+}
+
+// distance is alpha_sigmoid's clamped buy (weight above consensus) or sell
+// (bond above weight) distance.
+func distance(consensus, weight, bond fixed.I32F32) fixed.I32F32 {
 	buy := min(max(weight.SatSub(consensus), 0), fixed.One)
 	sell := min(max(bond.SatSub(weight), 0), fixed.One)
 	d := sell
 	if weight >= bond { // buying; otherwise selling
 		d = buy
 	}
+	return d
+}
+
+// lookup returns the memoised alpha of d, if this epoch computed it.
+func (s *sigmoid) lookup(d fixed.I32F32) (fixed.I32F32, bool) {
 	m := s.memo
 	slot := &m.slots[(uint64(d)*0x9E3779B97F4A7C15)>>(64-memoBits)]
-	if slot.gen == m.gen && slot.d == d {
-		return slot.alpha
-	}
-	return s.compute(d)
+	return slot.alpha, slot.gen == m.gen && slot.d == d
 }
 
 // compute evaluates and memoises alpha for the clamped difference d.
