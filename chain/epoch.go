@@ -6,7 +6,7 @@ package chain
 
 import (
 	"math"
-	"math/bits"
+	"slices"
 
 	"github.com/yuma-go/yuma/fixed"
 	"github.com/yuma-go/yuma/internal/badinput"
@@ -78,50 +78,25 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		e.buf = new(scratch)
 	}
 	sc := e.buf
-	owner := -1
-	if !e.dense && h.OwnerUID != nil && *h.OwnerUID < n {
-		owner = *h.OwnerUID
-	}
 
-	// 1. Activity.
-	cutoff := h.ActivityCutoffBlocks()
-	active := make([]bool, n)
-	for i := range nr {
-		up, carry := bits.Add64(nr[i].LastUpdate, cutoff, 0)
-		if carry != 0 {
-			up = math.MaxUint64
-		}
-		active[i] = !(up < block)
+	// 1-3. Activity, the stake threshold (owner exempt) and the previous
+	// permits: the integer masks every engine shares.
+	mk := &sc.masks
+	if err := st.EpochMasksInto(mk, block, !e.dense); err != nil {
+		return subnet.EpochOutput{}, err
 	}
+	owner, filtered, total, prevPermit := mk.Owner, mk.Filtered, mk.Total, mk.PrevPermit
+	active := slices.Clone(mk.Active) // returned in the output
 
-	// 2. Stake: threshold (owner exempt), I64F64 normalisation, then I32F32.
-	filtered := zeroed(sc.filtered, n)
-	sc.filtered = filtered
-	var total uint64
-	for i := range nr {
-		s := nr[i].Stake
-		if i != owner && s < h.StakeThreshold {
-			s = 0
-		}
-		filtered[i] = s
-		var carry uint64
-		total, carry = bits.Add64(total, s, 0)
-		if carry != 0 || total > math.MaxInt64 {
-			return subnet.EpochOutput{}, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
-		}
-	}
+	// 2. Stake: I64F64 normalisation, then I32F32.
 	stake := zeroed(sc.stake, n)
 	sc.stake = stake
 	for i, s := range filtered {
 		stake[i] = fixed.I64F64RatioToI32F32(s, total)
 	}
 
-	// 3. Permits: previous (owner forced) mask this epoch; new ones are stored.
-	prevPermit := zeroed(sc.prevPermit, n)
-	sc.prevPermit = prevPermit
-	for i := range nr {
-		prevPermit[i] = nr[i].ValidatorPermit || i == owner
-	}
+	// 3. Permits: the previous ones (owner forced) mask this epoch; the new
+	// ones are stored.
 	newPermit := isTopKNonzeroBuf(stake, int(h.MaxAllowedValidators), &sc.idx)
 	if owner >= 0 {
 		newPermit[owner] = true
@@ -156,13 +131,9 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 		if !prevPermit[i] {
 			continue
 		}
-		var cb uint64 = math.MaxUint64
-		if h.CommitReveal && !e.dense {
-			for _, c := range nr[i].Commits {
-				if c.Block < cb {
-					cb = c.Block
-				}
-			}
+		var cb uint64 = math.MaxUint64 // the dense path has no commit-reveal mask
+		if !e.dense {
+			cb = st.CommitBlock(i)
 		}
 		row := sc.w.open()
 		lastUpdate := nr[i].LastUpdate
@@ -172,7 +143,8 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 			if j >= n {
 				continue
 			}
-			if j == i && (i != owner || e.dense) {
+			// The masks of subnet.State.KeepWeight, inlined for the hot loop.
+			if j == i && i != owner {
 				continue
 			}
 			if r := reg[j]; lastUpdate <= r || cb < r {
@@ -222,13 +194,7 @@ func (e *Engine) run(st *subnet.State, block uint64, emission uint64) (subnet.Ep
 	wb := interpolate(&sc.interp, w, clipped, n, beta, sc.rowA, sc.rowB)
 
 	// 11. Bonds and dividends.
-	var lastTempo uint64
-	switch {
-	case st.LastStepBlock != 0:
-		lastTempo = st.LastStepBlock + 1
-	case block > uint64(h.Tempo):
-		lastTempo = block - uint64(h.Tempo)
-	}
+	lastTempo := mk.LastTempo
 	scratch := zeroed(sc.sums, n)
 	sc.sums = scratch
 	sc.divs = zeroed(sc.divs, n)

@@ -1,6 +1,9 @@
 package chain
 
-import "github.com/yuma-go/yuma/fixed"
+import (
+	"github.com/yuma-go/yuma/fixed"
+	"github.com/yuma-go/yuma/subnet"
+)
 
 // scratch holds the buffers an Engine reuses from one epoch to the next:
 // every intermediate vector and sparse matrix of the pipeline. Only the
@@ -9,13 +12,12 @@ import "github.com/yuma-go/yuma/fixed"
 // one epoch into the next: each is cleared or fully overwritten before it
 // is read, so results do not depend on what ran before.
 type scratch struct {
-	filtered                          []uint64
+	masks                             subnet.Masks
 	stake, activeStake, vtrust, ranks []fixed.I32F32
 	sums, total, dividends, combined  []fixed.I32F32
 	divs, maxDivs                     []fixed.Divisor
 	maxes                             []fixed.I32F32
 	reg                               []uint64
-	prevPermit                        []bool
 	idx                               []int
 	w, clipped, interp, bonds, ema    mat
 	rowA, rowB                        []fixed.I32F32

@@ -33,13 +33,24 @@ type Masks struct {
 // EpochMasks computes the masks of an epoch at block. With ownerRules false
 // (the chain's test-only dense path) the owner gets no exceptions.
 func (s *State) EpochMasks(block uint64, ownerRules bool) (Masks, error) {
+	var m Masks
+	err := s.EpochMasksInto(&m, block, ownerRules)
+	return m, err
+}
+
+// EpochMasksInto is EpochMasks writing into m, reusing its slices' storage
+// (for engines that keep buffers between epochs).
+func (s *State) EpochMasksInto(m *Masks, block uint64, ownerRules bool) error {
 	h := s.Hyper
 	nr := s.Neurons
 	n := len(nr)
 	if n == 0 {
-		return Masks{}, badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
+		return badinput.New("", "", "epoch", "the subnet has no neurons (register some first)")
 	}
-	m := Masks{Owner: -1, Active: make([]bool, n), Filtered: make([]uint64, n), PrevPermit: make([]bool, n)}
+	m.Owner, m.Total, m.LastTempo = -1, 0, 0
+	m.Active = resize(m.Active, n)
+	m.Filtered = resize(m.Filtered, n)
+	m.PrevPermit = resize(m.PrevPermit, n)
 	if ownerRules && h.OwnerUID != nil && *h.OwnerUID < n {
 		m.Owner = *h.OwnerUID
 	}
@@ -60,7 +71,7 @@ func (s *State) EpochMasks(block uint64, ownerRules bool) (Masks, error) {
 		var carry uint64
 		m.Total, carry = bits.Add64(m.Total, st, 0)
 		if carry != 0 || m.Total > math.MaxInt64 {
-			return Masks{}, badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
+			return badinput.New("", "", "stake", "total stake exceeds the chain's I64F64 range (2^63 - 1)")
 		}
 		m.PrevPermit[i] = nr[i].ValidatorPermit || i == m.Owner
 	}
@@ -70,7 +81,16 @@ func (s *State) EpochMasks(block uint64, ownerRules bool) (Masks, error) {
 	case block > uint64(h.Tempo):
 		m.LastTempo = block - uint64(h.Tempo)
 	}
-	return m, nil
+	return nil
+}
+
+// resize returns x with length n, reusing its storage when it is large
+// enough; every element is overwritten by the caller.
+func resize[T any](x []T, n int) []T {
+	if cap(x) < n {
+		return make([]T, n)
+	}
+	return x[:n]
 }
 
 // CommitBlock is the earliest block of validator i's pending commits when
