@@ -3,7 +3,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"io"
@@ -13,10 +12,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
-
-	"github.com/yuma-go/yuma/internal/atomicfile"
 )
 
 // Series is one named line of a chart. X and Y have equal length; NaN values
@@ -147,45 +142,28 @@ func (c Chart) size() (vg.Length, vg.Length) {
 	return vg.Length(w) * vg.Centimeter, vg.Length(h) * vg.Centimeter
 }
 
-// RenderPNG writes the chart as PNG (150 dpi) to w.
-func (c Chart) RenderPNG(w io.Writer) error {
+func (c Chart) dimensions() (vg.Length, vg.Length, error) {
+	w, h := c.size()
+	return w, h, nil
+}
+
+func (c Chart) draw(canvas vg.CanvasSizer) error {
 	p, err := c.build()
 	if err != nil {
 		return err
 	}
-	width, height := c.size()
-	canvas := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(150))}
 	p.Draw(draw.New(canvas))
-	_, err = canvas.WriteTo(w)
-	return err
+	return nil
 }
+
+// RenderPNG writes the chart as PNG (150 dpi) to w.
+func (c Chart) RenderPNG(w io.Writer) error { return renderPNG(c, w) }
 
 // RenderSVG writes the chart as SVG to w.
-func (c Chart) RenderSVG(w io.Writer) error {
-	p, err := c.build()
-	if err != nil {
-		return err
-	}
-	width, height := c.size()
-	canvas := vgsvg.New(width, height)
-	p.Draw(draw.New(canvas))
-	_, err = canvas.WriteTo(w)
-	return err
-}
+func (c Chart) RenderSVG(w io.Writer) error { return renderSVG(c, w) }
 
 // SVG returns the chart as an SVG document (for inlining into HTML).
-func (c Chart) SVG() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := c.RenderSVG(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func (c Chart) SVG() ([]byte, error) { return svgBytes(c) }
 
 // WriteFiles writes base+".png" and base+".svg" atomically.
-func (c Chart) WriteFiles(base string) error {
-	if err := atomicfile.Write(base+".png", c.RenderPNG); err != nil {
-		return err
-	}
-	return atomicfile.Write(base+".svg", c.RenderSVG)
-}
+func (c Chart) WriteFiles(base string) error { return writeFiles(c, base) }

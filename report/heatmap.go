@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"io"
@@ -13,10 +12,6 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
-
-	"github.com/yuma-go/yuma/internal/atomicfile"
 )
 
 // HeatMap is a grid of coloured cells with a colour bar, for values over two
@@ -165,41 +160,19 @@ func (h HeatMap) draw(c vg.CanvasSizer) error {
 	return nil
 }
 
-// RenderPNG writes the heat map as PNG (150 dpi) to w.
-func (h HeatMap) RenderPNG(w io.Writer) error {
-	width, height := h.size()
-	canvas := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(150))}
-	if err := h.draw(canvas); err != nil {
-		return err
-	}
-	_, err := canvas.WriteTo(w)
-	return err
+func (h HeatMap) dimensions() (vg.Length, vg.Length, error) {
+	w, ht := h.size()
+	return w, ht, nil
 }
+
+// RenderPNG writes the heat map as PNG (150 dpi) to w.
+func (h HeatMap) RenderPNG(w io.Writer) error { return renderPNG(h, w) }
 
 // RenderSVG writes the heat map as SVG to w.
-func (h HeatMap) RenderSVG(w io.Writer) error {
-	width, height := h.size()
-	canvas := vgsvg.New(width, height)
-	if err := h.draw(canvas); err != nil {
-		return err
-	}
-	_, err := canvas.WriteTo(w)
-	return err
-}
+func (h HeatMap) RenderSVG(w io.Writer) error { return renderSVG(h, w) }
 
 // SVG returns the heat map as an SVG document (for inlining into HTML).
-func (h HeatMap) SVG() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := h.RenderSVG(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func (h HeatMap) SVG() ([]byte, error) { return svgBytes(h) }
 
 // WriteFiles writes base+".png" and base+".svg" atomically.
-func (h HeatMap) WriteFiles(base string) error {
-	if err := atomicfile.Write(base+".png", h.RenderPNG); err != nil {
-		return err
-	}
-	return atomicfile.Write(base+".svg", h.RenderSVG)
-}
+func (h HeatMap) WriteFiles(base string) error { return writeFiles(h, base) }

@@ -1,17 +1,12 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
-
-	"github.com/yuma-go/yuma/internal/atomicfile"
 )
 
 // Panels lays several charts out in one image, row by row, like the
@@ -74,47 +69,19 @@ func (p Panels) draw(c vg.CanvasSizer) error {
 	return nil
 }
 
-// RenderPNG writes the panels as one PNG (150 dpi) to w.
-func (p Panels) RenderPNG(w io.Writer) error {
-	_, _, width, height, err := p.layout()
-	if err != nil {
-		return err
-	}
-	canvas := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(150))}
-	if err := p.draw(canvas); err != nil {
-		return err
-	}
-	_, err = canvas.WriteTo(w)
-	return err
+func (p Panels) dimensions() (vg.Length, vg.Length, error) {
+	_, _, w, h, err := p.layout()
+	return w, h, err
 }
 
-// RenderSVG writes the panels as one SVG document to w.
-func (p Panels) RenderSVG(w io.Writer) error {
-	_, _, width, height, err := p.layout()
-	if err != nil {
-		return err
-	}
-	canvas := vgsvg.New(width, height)
-	if err := p.draw(canvas); err != nil {
-		return err
-	}
-	_, err = canvas.WriteTo(w)
-	return err
-}
+// RenderPNG writes the panels as PNG (150 dpi) to w.
+func (p Panels) RenderPNG(w io.Writer) error { return renderPNG(p, w) }
+
+// RenderSVG writes the panels as SVG to w.
+func (p Panels) RenderSVG(w io.Writer) error { return renderSVG(p, w) }
 
 // SVG returns the panels as an SVG document (for inlining into HTML).
-func (p Panels) SVG() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := p.RenderSVG(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func (p Panels) SVG() ([]byte, error) { return svgBytes(p) }
 
 // WriteFiles writes base+".png" and base+".svg" atomically.
-func (p Panels) WriteFiles(base string) error {
-	if err := atomicfile.Write(base+".png", p.RenderPNG); err != nil {
-		return err
-	}
-	return atomicfile.Write(base+".svg", p.RenderSVG)
-}
+func (p Panels) WriteFiles(base string) error { return writeFiles(p, base) }
