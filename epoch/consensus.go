@@ -35,6 +35,14 @@ func (e *Engine) consensus(kappa float64) {
 	// it is 0.
 	for j := 0; j < m; j++ {
 		col := e.wt[j*v : (j+1)*v]
+		if k := e.cIdx[j]; e.hasPrev && k >= 0 {
+			// Consensus moves slowly: first try the score of the validator
+			// whose score was last epoch's consensus.
+			if c, ok := hintedQuantile(col, e.s, col[k], kappa); ok {
+				e.c[j] = c
+				continue
+			}
+		}
 		k := 0
 		posStake := 0.0
 		// Consensus moves slowly: note the score nearest to last epoch's
@@ -53,6 +61,7 @@ func (e *Engine) consensus(kappa float64) {
 			}
 		}
 		posStake = sum(e.stakes[:k])
+		e.cIdx[j] = -1
 		if k == 0 || posStake < kappa {
 			e.c[j] = 0
 			continue
@@ -62,8 +71,37 @@ func (e *Engine) consensus(kappa float64) {
 			sc[0], sc[best] = sc[best], sc[0]
 			st[0], st[best] = st[best], st[0]
 		}
-		e.c[j] = weightedUpperQuantile(sc, st, kappa, posStake, e.hasPrev)
+		c := weightedUpperQuantile(sc, st, kappa, posStake, e.hasPrev)
+		e.c[j] = c
+		for _, i := range e.pos {
+			if col[i] == c {
+				e.cIdx[j] = i
+				break
+			}
+		}
 	}
+}
+
+// hintedQuantile tries p as the answer without moving anything: p is the
+// answer exactly when Σ_{x > p} s < κ ≤ Σ_{x ≥ p} s (then some positive
+// stake scores p, and every larger score falls short of κ). Zero-stake
+// entries add nothing. The sums are branch-free; ok is false on a miss.
+func hintedQuantile(col, s []float64, p, kappa float64) (float64, bool) {
+	var sumGT, sumEQ float64
+	s = s[:len(col)]
+	for k, x := range col {
+		bits := math.Float64bits(s[k])
+		var gt, eq uint64
+		if x > p {
+			gt = ^uint64(0)
+		}
+		if x == p {
+			eq = ^uint64(0)
+		}
+		sumGT += math.Float64frombits(bits & gt)
+		sumEQ += math.Float64frombits(bits & eq)
+	}
+	return p, sumGT < kappa && sumGT+sumEQ >= kappa
 }
 
 // weightedUpperQuantile returns max{x ∈ scores : Σ_{score ≥ x} stake ≥ kappa}

@@ -43,6 +43,7 @@ type Engine struct {
 	// per-epoch buffers
 	s, w, wt, wb, c, r, inc, vt, div []float64 // wt: weights transposed (miners x validators)
 	pos                              []int     // validators with positive stake
+	cIdx                             []int     // per miner: a validator whose score was the consensus, or -1
 	deltaSum                         []float64 // M: Σ_i s_i W̃_ij, the instant-bond column sums
 	alphaConst                       float64   // the EMA rate when alphaUniform
 	alphaUniform                     bool      // every entry uses alphaConst (e.alpha unused)
@@ -86,7 +87,7 @@ func New(cfg Config, validators, miners int) (*Engine, error) {
 		cfg: cfg, v: validators, m: miners, yuma: y, la: la,
 		bonds: make([]float64, n), prevW: make([]float64, n), prevC: make([]float64, miners),
 		s: make([]float64, validators), w: make([]float64, n), wt: make([]float64, n), wb: make([]float64, n),
-		pos: make([]int, 0, validators), deltaSum: make([]float64, miners),
+		pos: make([]int, 0, validators), deltaSum: make([]float64, miners), cIdx: make([]int, miners),
 		c: make([]float64, miners), r: make([]float64, miners), inc: make([]float64, miners),
 		vt: make([]float64, validators), div: make([]float64, validators),
 		alpha: make([]float64, n), delta: make([]float64, n), colSum: make([]float64, miners),
@@ -181,6 +182,7 @@ func (e *Engine) Clone() *Engine {
 	c.bonds, c.prevW, c.prevC = cp(e.bonds), cp(e.prevW), cp(e.prevC)
 	c.s, c.w, c.wt, c.wb, c.deltaSum = cp(e.s), cp(e.w), cp(e.wt), cp(e.wb), cp(e.deltaSum)
 	c.pos = append([]int(nil), e.pos...)
+	c.cIdx = append([]int(nil), e.cIdx...)
 	c.c, c.r, c.inc, c.vt, c.div = cp(e.c), cp(e.r), cp(e.inc), cp(e.vt), cp(e.div)
 	c.alpha, c.delta, c.colSum, c.scores, c.stakes = cp(e.alpha), cp(e.delta), cp(e.colSum), cp(e.scores), cp(e.stakes)
 	c.quant, c.laC = cp(e.quant), cp(e.laC)
@@ -295,7 +297,7 @@ func (e *Engine) Step(in Input) (Result, error) {
 	}
 	normalizeInto(e.div, e.div, divEps)
 
-	copy(e.prevW, e.w)
+	e.prevW, e.w = e.w, e.prevW // loadWeights overwrites every entry of e.w
 	copy(e.prevC, e.c)
 	e.hasPrev = true
 	e.hasBonds = true
