@@ -121,24 +121,9 @@ func weightedUpperQuantile(scores, stakes []float64, kappa, total float64, hinte
 	}
 	need := kappa
 	if hinted && len(scores) > 1 {
-		// Check the hint without moving anything: branch-free stake sums
-		// above and at the pivot. When the hint is the answer (consensus
-		// did not move) this one pass is all the work.
-		p := scores[0]
-		var sumGT, sumEQ float64
-		for k, x := range scores {
-			bits := math.Float64bits(stakes[k])
-			var gt, eq uint64
-			if x > p {
-				gt = ^uint64(0)
-			}
-			if x == p {
-				eq = ^uint64(0)
-			}
-			sumGT += math.Float64frombits(bits & gt)
-			sumEQ += math.Float64frombits(bits & eq)
-		}
-		if sumGT < need && sumGT+sumEQ >= need {
+		// When the hint is the answer (consensus did not move) this one
+		// pass is all the work.
+		if p, ok := hintedQuantile(scores, stakes, scores[0], need); ok {
 			return p
 		}
 	}
