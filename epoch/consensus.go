@@ -18,12 +18,15 @@ func (e *Engine) consensus(kappa float64) {
 	for _, i := range e.pos {
 		total += e.s[i]
 	}
+	for i, x := range e.s {
+		e.sBits[i] = math.Float64bits(x)
+	}
 	if total < kappa || n == 0 {
 		// No value qualifies: the chain returns the smallest score.
 		for j := 0; j < m; j++ {
 			col := e.wt[j*v : (j+1)*v]
 			for k, i := range e.pos {
-				e.scores[k] = col[i]
+				e.scores[k] = math.Float64frombits(col[i])
 				e.stakes[k] = e.s[i]
 			}
 			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total, false)
@@ -38,8 +41,8 @@ func (e *Engine) consensus(kappa float64) {
 		if k := e.cIdx[j]; e.hasPrev && k >= 0 {
 			// Consensus moves slowly: first try the score of the validator
 			// whose score was last epoch's consensus.
-			if c, ok := hintedQuantile(col, e.s, col[k], kappa); ok {
-				e.c[j] = c
+			if hintedQuantile(col, e.sBits, k, kappa) {
+				e.c[j] = math.Float64frombits(col[k])
 				continue
 			}
 		}
@@ -51,7 +54,7 @@ func (e *Engine) consensus(kappa float64) {
 		hint := e.prevC[j]
 		best, gap := 0, math.Inf(1)
 		for _, i := range e.pos {
-			if x := col[i]; x > 0 {
+			if x := math.Float64frombits(col[i]); x > 0 {
 				e.scores[k] = x
 				e.stakes[k] = e.s[i]
 				if d := math.Abs(x - hint); d < gap {
@@ -74,7 +77,7 @@ func (e *Engine) consensus(kappa float64) {
 		c := weightedUpperQuantile(sc, st, kappa, posStake, e.hasPrev)
 		e.c[j] = c
 		for _, i := range e.pos {
-			if col[i] == c {
+			if math.Float64frombits(col[i]) == c {
 				e.cIdx[j] = i
 				break
 			}
@@ -82,26 +85,41 @@ func (e *Engine) consensus(kappa float64) {
 	}
 }
 
-// hintedQuantile tries p as the answer without moving anything: p is the
-// answer exactly when Σ_{x > p} s < κ ≤ Σ_{x ≥ p} s (then some positive
-// stake scores p, and every larger score falls short of κ). Zero-stake
-// entries add nothing. The sums are branch-free; ok is false on a miss.
-func hintedQuantile(col, s []float64, p, kappa float64) (float64, bool) {
-	var sumGT, sumEQ float64
+// hintedQuantile reports whether validator k's score p = col[k] is the
+// column's answer: it is exactly when Σ_{x > p} s < κ ≤ Σ_{x ≥ p} s (then
+// some positive stake scores p, and every larger score falls short of κ).
+// Zero-stake entries add nothing. col holds the scores as float64 bits of
+// non-negative numbers (which order like the integers), s the stakes' bits.
+// The main pass sums only the stake above p, branch-free and with two
+// accumulators; since Σ_{x ≥ p} s ≥ Σ_{x > p} s + s_k, the stake at p needs a
+// second pass only when s_k alone does not reach κ.
+func hintedQuantile(col, s []uint64, k int, kappa float64) bool {
 	s = s[:len(col)]
-	for k, x := range col {
-		bits := math.Float64bits(s[k])
-		var gt, eq uint64
-		if x > p {
-			gt = ^uint64(0)
-		}
-		if x == p {
-			eq = ^uint64(0)
-		}
-		sumGT += math.Float64frombits(bits & gt)
-		sumEQ += math.Float64frombits(bits & eq)
+	p := col[k]
+	var gt0, gt1 float64
+	n := len(col) &^ 1
+	for i := 0; i < n; i += 2 {
+		// int64(p − x) >> 63 is all ones exactly when x > p (both below 2^63).
+		gt0 += math.Float64frombits(s[i] & uint64(int64(p-col[i])>>63))
+		gt1 += math.Float64frombits(s[i+1] & uint64(int64(p-col[i+1])>>63))
 	}
-	return p, sumGT < kappa && sumGT+sumEQ >= kappa
+	if n < len(col) {
+		gt0 += math.Float64frombits(s[n] & uint64(int64(p-col[n])>>63))
+	}
+	gt := gt0 + gt1
+	if gt >= kappa {
+		return false
+	}
+	if gt+math.Float64frombits(s[k]) >= kappa {
+		return true
+	}
+	eq := 0.0
+	for i, x := range col {
+		if x == p {
+			eq += math.Float64frombits(s[i])
+		}
+	}
+	return gt+eq >= kappa
 }
 
 // weightedUpperQuantile returns max{x ∈ scores : Σ_{score ≥ x} stake ≥ kappa}
@@ -123,8 +141,8 @@ func weightedUpperQuantile(scores, stakes []float64, kappa, total float64, hinte
 	if hinted && len(scores) > 1 {
 		// When the hint is the answer (consensus did not move) this one
 		// pass is all the work.
-		if p, ok := hintedQuantile(scores, stakes, scores[0], need); ok {
-			return p
+		if hintedScan(scores, stakes, scores[0], need) {
+			return scores[0]
 		}
 	}
 	first := hinted
@@ -178,4 +196,23 @@ func medianOfThree(a, b, c float64) float64 {
 		b = c
 	}
 	return max(a, b)
+}
+
+// hintedScan is hintedQuantile on float64 scores and stakes.
+func hintedScan(scores, stakes []float64, p, kappa float64) bool {
+	var gt, ge float64
+	stakes = stakes[:len(scores)]
+	for k, x := range scores {
+		bits := math.Float64bits(stakes[k])
+		var gtMask, geMask uint64
+		if x > p {
+			gtMask = ^uint64(0)
+		}
+		if x >= p {
+			geMask = ^uint64(0)
+		}
+		gt += math.Float64frombits(bits & gtMask)
+		ge += math.Float64frombits(bits & geMask)
+	}
+	return gt < kappa && ge >= kappa
 }

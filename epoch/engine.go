@@ -41,7 +41,10 @@ type Engine struct {
 	hasPrev  bool
 
 	// per-epoch buffers
-	s, w, wt, wb, c, r, inc, vt, div []float64 // wt: weights transposed (miners x validators)
+	s, w, wb, c, r, inc, vt, div []float64
+	wt                           []uint64  // row-normalised weights transposed (miners x validators), as float64 bits with the sign cleared
+	rowInv                       []float64 // V: 1 / (row sum + eps) of the raw weights, 0 for an empty row
+	sBits                        []uint64  // V: the normalised stake as float64 bits
 	pos                              []int     // validators with positive stake
 	cIdx                             []int     // per miner: a validator whose score was the consensus, or -1
 	deltaSum                         []float64 // M: Σ_i s_i W̃_ij, the instant-bond column sums
@@ -86,7 +89,8 @@ func New(cfg Config, validators, miners int) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, v: validators, m: miners, yuma: y, la: la,
 		bonds: make([]float64, n), prevW: make([]float64, n), prevC: make([]float64, miners),
-		s: make([]float64, validators), w: make([]float64, n), wt: make([]float64, n), wb: make([]float64, n),
+		s: make([]float64, validators), w: make([]float64, n), wt: make([]uint64, n), wb: make([]float64, n),
+		rowInv: make([]float64, validators), sBits: make([]uint64, validators),
 		pos: make([]int, 0, validators), deltaSum: make([]float64, miners), cIdx: make([]int, miners),
 		c: make([]float64, miners), r: make([]float64, miners), inc: make([]float64, miners),
 		vt: make([]float64, validators), div: make([]float64, validators),
@@ -180,7 +184,8 @@ func (e *Engine) Clone() *Engine {
 	c := *e
 	cp := func(x []float64) []float64 { return append([]float64(nil), x...) }
 	c.bonds, c.prevW, c.prevC = cp(e.bonds), cp(e.prevW), cp(e.prevC)
-	c.s, c.w, c.wt, c.wb, c.deltaSum = cp(e.s), cp(e.w), cp(e.wt), cp(e.wb), cp(e.deltaSum)
+	c.s, c.w, c.wb, c.deltaSum, c.rowInv = cp(e.s), cp(e.w), cp(e.wb), cp(e.deltaSum), cp(e.rowInv)
+	c.wt, c.sBits = append([]uint64(nil), e.wt...), append([]uint64(nil), e.sBits...)
 	c.pos = append([]int(nil), e.pos...)
 	c.cIdx = append([]int(nil), e.cIdx...)
 	c.c, c.r, c.inc, c.vt, c.div = cp(e.c), cp(e.r), cp(e.inc), cp(e.vt), cp(e.div)
@@ -269,19 +274,7 @@ func (e *Engine) Step(in Input) (Result, error) {
 	clear(e.r)
 	clear(e.deltaSum)
 	for i := 0; i < v; i++ {
-		si := e.s[i]
-		row := wUse[i*m : (i+1)*m]
-		wb := e.wb[i*m : (i+1)*m]
-		vt := 0.0
-		for j, x := range row {
-			cl := min(x, e.c[j])
-			b := x + beta*(cl-x)
-			wb[j] = b
-			vt += cl
-			e.r[j] += si * cl
-			e.deltaSum[j] += si * b
-		}
-		e.vt[i] = vt
+		e.vt[i] = clipRow(wUse[i*m:(i+1)*m], e.c, e.wb[i*m:(i+1)*m], e.r, e.deltaSum, e.s[i], beta)
 	}
 	if p.WinnerTakesAll {
 		winnerTakesAll(e.inc, e.r)
@@ -317,51 +310,80 @@ func (e *Engine) loadWeights(raw []float64) error {
 		row := raw[i*m : (i+1)*m]
 		total := sum(row)
 		if !(total >= 0 && total <= math.MaxFloat64) { // some entry is negative, NaN or Inf
-			for j, x := range row {
-				if !(x >= 0 && x <= math.MaxFloat64) {
-					return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
-				}
+			if err := checkRow(row, i); err != nil {
+				return err
 			}
 		}
-		out := e.w[i*m : (i+1)*m]
-		d := total + eps
-		if d < negligible {
-			for j, x := range row {
-				if x < 0 {
-					return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
-				}
-			}
-			clear(out)
-			continue
-		}
-		inv := 1 / d
-		for j, x := range row {
-			if x < 0 {
-				return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
-			}
-			out[j] = x * inv
+		if d := total + eps; d >= negligible {
+			e.rowInv[i] = 1 / d
+		} else {
+			e.rowInv[i] = 0
 		}
 	}
-	transpose(e.wt, e.w, v, m)
+	if normalizeTranspose(e.w, e.wt, raw, e.rowInv, v, m) {
+		// Some entry has its sign bit set: a negative weight, or -0.
+		for i := 0; i < v; i++ {
+			if err := checkRow(raw[i*m:(i+1)*m], i); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
-// transpose writes the v x m row-major matrix src into dst as m x v, in
-// blocks so that both sides stay in cache.
-func transpose(dst, src []float64, v, m int) {
-	const block = 16
-	for i0 := 0; i0 < v; i0 += block {
-		i1 := min(i0+block, v)
-		for j0 := 0; j0 < m; j0 += block {
-			j1 := min(j0+block, m)
-			for i := i0; i < i1; i++ {
-				row := src[i*m : i*m+j1]
-				for j := j0; j < j1; j++ {
-					dst[j*v+i] = row[j]
-				}
-			}
+// checkRow returns an input error naming the first entry of validator i's
+// weights that is not a finite non-negative number.
+func checkRow(row []float64, i int) error {
+	for j, x := range row {
+		if !(x >= 0 && x <= math.MaxFloat64) {
+			return &InputError{fmt.Sprintf("weights[%d][%d]", i, j), fmt.Sprintf("%v is not a finite non-negative number", x)}
 		}
 	}
+	return nil
+}
+
+// signBit is the sign bit of a float64.
+const signBit = 1 << 63
+
+// normalizeTranspose writes raw's rows scaled by inv into w (v x m) and the
+// same values transposed into wt (m x v) as float64 bits with the sign bit
+// cleared, so that non-negative weights order like their bits and -0 is 0.
+// Four rows go at a time, so each column of wt takes four entries per write.
+// It reports whether any product had its sign bit set (a negative entry, or
+// -0).
+func normalizeTranspose(w []float64, wt []uint64, raw, inv []float64, v, m int) (signed bool) {
+	var neg uint64
+	i := 0
+	for ; i+4 <= v; i += 4 {
+		r0 := raw[i*m : (i+1)*m]
+		r1, r2, r3 := raw[(i+1)*m:(i+2)*m], raw[(i+2)*m:(i+3)*m], raw[(i+3)*m:(i+4)*m]
+		r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+		w0, w1, w2, w3 := w[i*m:(i+1)*m], w[(i+1)*m:(i+2)*m], w[(i+2)*m:(i+3)*m], w[(i+3)*m:(i+4)*m]
+		w0, w1, w2, w3 = w0[:len(r0)], w1[:len(r0)], w2[:len(r0)], w3[:len(r0)]
+		f0, f1, f2, f3 := inv[i], inv[i+1], inv[i+2], inv[i+3]
+		at := i
+		for j := range r0 {
+			x0, x1, x2, x3 := r0[j]*f0, r1[j]*f1, r2[j]*f2, r3[j]*f3
+			w0[j], w1[j], w2[j], w3[j] = x0, x1, x2, x3
+			b0, b1, b2, b3 := math.Float64bits(x0), math.Float64bits(x1), math.Float64bits(x2), math.Float64bits(x3)
+			neg |= b0 | b1 | b2 | b3
+			col := wt[at : at+4]
+			col[0], col[1], col[2], col[3] = b0&^signBit, b1&^signBit, b2&^signBit, b3&^signBit
+			at += v
+		}
+	}
+	for ; i < v; i++ {
+		r, out, f := raw[i*m:(i+1)*m], w[i*m:(i+1)*m], inv[i]
+		out = out[:len(r)]
+		for j, x := range r {
+			x *= f
+			out[j] = x
+			b := math.Float64bits(x)
+			neg |= b
+			wt[j*v+i] = b &^ signBit
+		}
+	}
+	return neg&signBit != 0
 }
 
 // normalizeInto writes x / (Σx + eps) into dst; when Σx + eps is 0, dst is

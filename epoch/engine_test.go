@@ -54,7 +54,7 @@ func TestConsensusColumnKernel(t *testing.T) {
 				e.pos = append(e.pos, i)
 			}
 			for j, x := range row {
-				e.wt[j*len(stake)+i] = x
+				e.wt[j*len(stake)+i] = math.Float64bits(x)
 			}
 		}
 		e.consensus(kappa)

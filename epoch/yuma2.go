@@ -71,14 +71,7 @@ func (yuma2) bondsAndDividends(e *Engine) {
 	// One pass: column-normalise and take dividends D_i = Σ_j B_ij I_j.
 	invertSums(sums, eps)
 	for i := 0; i < v; i++ {
-		b := e.bonds[i*m : (i+1)*m]
-		d := 0.0
-		for j := range b {
-			y := b[j] * sums[j]
-			b[j] = y
-			d += y * e.inc[j]
-		}
-		e.div[i] = d
+		e.div[i] = scaleDot(e.bonds[i*m:(i+1)*m], sums, e.inc)
 	}
 	e.bondsNormalized = eps == 0
 }
