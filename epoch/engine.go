@@ -45,19 +45,19 @@ type Engine struct {
 	wt                           []uint64  // row-normalised weights transposed (miners x validators), as float64 bits with the sign cleared
 	rowInv                       []float64 // V: 1 / (row sum + eps) of the raw weights, 0 for an empty row
 	sBits                        []uint64  // V: the normalised stake as float64 bits
-	pos                              []int     // validators with positive stake
-	cIdx                             []int     // per miner: a validator whose score was the consensus, or -1
-	deltaSum                         []float64 // M: Σ_i s_i W̃_ij, the instant-bond column sums
-	alphaConst                       float64   // the EMA rate when alphaUniform
-	alphaUniform                     bool      // every entry uses alphaConst (e.alpha unused)
-	bondsNormalized                  bool      // e.bonds columns are known to sum to 1 or 0
-	alpha                            []float64 // V x M per-entry EMA rate
-	delta                            []float64 // V x M scratch (instant bonds, normalised bonds)
-	colSum                           []float64 // M
-	scores, stakes                   []float64 // V, for the weighted quantile
-	quant                            []float64 // M, for liquid alpha v1 quantiles
-	laC                              []float64 // M, consensus fed to liquid alpha v2
-	warnings                         []string
+	pos                          []int     // validators with positive stake
+	cIdx                         []int     // per miner: a validator whose score was the consensus, or -1
+	deltaSum                     []float64 // M: Σ_i s_i W̃_ij, the instant-bond column sums
+	alphaConst                   float64   // the EMA rate when alphaUniform
+	alphaUniform                 bool      // every entry uses alphaConst (e.alpha unused)
+	bondsNormalized              bool      // e.bonds columns are known to sum to 1 or 0
+	alpha                        []float64 // V x M per-entry EMA rate
+	delta                        []float64 // V x M scratch (instant bonds, normalised bonds)
+	colSum                       []float64 // M
+	scores, stakes               []float64 // V, for the weighted quantile
+	quant                        []float64 // M, for liquid alpha v1 quantiles
+	laC                          []float64 // M, consensus fed to liquid alpha v2
+	warnings                     []string
 }
 
 // New returns an Engine for cfg on a validators x miners subnet.
