@@ -29,7 +29,7 @@ func (e *Engine) consensus(kappa float64) {
 				e.scores[k] = math.Float64frombits(col[i])
 				e.stakes[k] = e.s[i]
 			}
-			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total, false)
+			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
 		}
 		return
 	}
@@ -46,43 +46,87 @@ func (e *Engine) consensus(kappa float64) {
 				continue
 			}
 		}
+		// Gather the positive scores of positive-stake validators,
+		// branch-free (a zero score advances nothing).
+		sc, st := e.selScore[0], e.selStake[0]
 		k := 0
 		posStake := 0.0
-		// Consensus moves slowly: note the score nearest to last epoch's
-		// value and start the selection there, so one partition usually
-		// suffices.
-		hint := e.prevC[j]
-		best, gap := 0, math.Inf(1)
 		for _, i := range e.pos {
-			if x := math.Float64frombits(col[i]); x > 0 {
-				e.scores[k] = x
-				e.stakes[k] = e.s[i]
-				if d := math.Abs(x - hint); d < gap {
-					best, gap = k, d
-				}
-				k++
-			}
+			x, sb := col[i], e.sBits[i]
+			sc[k], st[k] = x, sb
+			nz := uint64(int64(-x) >> 63) // all ones when x > 0
+			posStake += math.Float64frombits(sb & nz)
+			k += int(nz & 1)
 		}
-		posStake = sum(e.stakes[:k])
 		e.cIdx[j] = -1
 		if k == 0 || posStake < kappa {
 			e.c[j] = 0
 			continue
 		}
-		sc, st := e.scores[:k], e.stakes[:k]
-		if e.hasPrev {
-			sc[0], sc[best] = sc[best], sc[0]
-			st[0], st[best] = st[best], st[0]
-		}
-		c := weightedUpperQuantile(sc, st, kappa, posStake, e.hasPrev)
-		e.c[j] = c
+		// Consensus moves slowly: last epoch's value is the first pivot.
+		cb := selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa, math.Float64bits(e.prevC[j]), e.hasPrev)
+		e.c[j] = math.Float64frombits(cb)
 		for _, i := range e.pos {
-			if math.Float64frombits(col[i]) == c {
+			if col[i] == cb {
 				e.cIdx[j] = i
 				break
 			}
 		}
 	}
+}
+
+// selectUpper returns max{x ∈ sc : Σ_{score ≥ x} stake ≥ need} for scores sc
+// (bits of non-negative float64s, which order like the integers) and stakes
+// st (float64 bits) whose total reaches need. It is a quickselect whose
+// partition is branch-free: each score is written both to the front and to
+// the back of the scratch buffers bs, bt (at least as long as sc), and only
+// the side it belongs to advances, so data-dependent comparisons never
+// mispredict. Rounds alternate between sc/st and bs/bt; both are clobbered.
+// When pivoted, the first pivot is p (it need not be a score: last epoch's
+// consensus), later ones the median of three.
+func selectUpper(sc, st, bs, bt []uint64, need float64, p uint64, pivoted bool) uint64 {
+	first := pivoted
+	for {
+		n := len(sc)
+		switch n {
+		case 0: // only when rounding left the last side short
+			return p
+		case 1:
+			return sc[0]
+		}
+		if !first {
+			p = median3(sc[0], sc[n/2], sc[n-1])
+		}
+		first = false
+		st, bs, bt = st[:n], bs[:n], bt[:n]
+		var sumGT, sumEQ float64
+		ng, nl := 0, 0
+		for i, x := range sc {
+			s := st[i]
+			gt := uint64(int64(p-x) >> 63) // all ones when x > p
+			lt := uint64(int64(x-p) >> 63) // all ones when x < p
+			bs[ng], bt[ng] = x, s
+			bs[n-1-nl], bt[n-1-nl] = x, s
+			sumGT += math.Float64frombits(s & gt)
+			sumEQ += math.Float64frombits(s &^ (gt | lt))
+			ng += int(gt & 1)
+			nl += int(lt & 1)
+		}
+		switch {
+		case sumGT >= need && ng > 0: // the answer is above p
+			sc, st, bs, bt = bs[:ng], bt[:ng], sc, st
+		case sumEQ > 0 && sumGT+sumEQ >= need: // p is a score and the answer
+			return p
+		default: // below p
+			need -= sumGT + sumEQ
+			sc, st, bs, bt = bs[n-nl:], bt[n-nl:], sc, st
+		}
+	}
+}
+
+// median3 returns the median of three integers.
+func median3(a, b, c uint64) uint64 {
+	return max(min(a, b), min(max(a, b), c))
 }
 
 // hintedQuantile reports whether validator k's score p = col[k] is the
@@ -124,9 +168,10 @@ func hintedQuantile(col, s []uint64, k int, kappa float64) bool {
 
 // weightedUpperQuantile returns max{x ∈ scores : Σ_{score ≥ x} stake ≥ kappa}
 // or, when none qualifies, the smallest score (0 for no scores). It reorders
-// scores and stakes in place (quickselect with three-way partitioning). When
-// hinted, scores[0] is used as the first pivot.
-func weightedUpperQuantile(scores, stakes []float64, kappa, total float64, hinted bool) float64 {
+// scores and stakes in place (quickselect with three-way partitioning). The
+// dense engine uses selectUpper; this float version serves the sparse
+// subnet engine and the total < κ case.
+func weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float64 {
 	if len(scores) == 0 {
 		return 0
 	}
@@ -138,22 +183,8 @@ func weightedUpperQuantile(scores, stakes []float64, kappa, total float64, hinte
 		return lo
 	}
 	need := kappa
-	if hinted && len(scores) > 1 {
-		// When the hint is the answer (consensus did not move) this one
-		// pass is all the work.
-		if hintedScan(scores, stakes, scores[0], need) {
-			return scores[0]
-		}
-	}
-	first := hinted
 	for len(scores) > 1 {
-		var p float64
-		if first {
-			p = scores[0] // nearestFirst may have placed a good pivot here
-			first = false
-		} else {
-			p = medianOfThree(scores[0], scores[len(scores)/2], scores[len(scores)-1])
-		}
+		p := medianOfThree(scores[0], scores[len(scores)/2], scores[len(scores)-1])
 		// Partition into [> p | == p | < p].
 		gt, lt := 0, len(scores)
 		sumGT, sumEQ := 0.0, 0.0
@@ -196,23 +227,4 @@ func medianOfThree(a, b, c float64) float64 {
 		b = c
 	}
 	return max(a, b)
-}
-
-// hintedScan is hintedQuantile on float64 scores and stakes.
-func hintedScan(scores, stakes []float64, p, kappa float64) bool {
-	var gt, ge float64
-	stakes = stakes[:len(scores)]
-	for k, x := range scores {
-		bits := math.Float64bits(stakes[k])
-		var gtMask, geMask uint64
-		if x > p {
-			gtMask = ^uint64(0)
-		}
-		if x >= p {
-			geMask = ^uint64(0)
-		}
-		gt += math.Float64frombits(bits & gtMask)
-		ge += math.Float64frombits(bits & geMask)
-	}
-	return gt < kappa && ge >= kappa
 }

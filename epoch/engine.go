@@ -42,21 +42,23 @@ type Engine struct {
 
 	// per-epoch buffers
 	s, w, wb, c, r, inc, vt, div []float64
-	wt                           []uint64  // row-normalised weights transposed (miners x validators), as float64 bits with the sign cleared
-	rowInv                       []float64 // V: 1 / (row sum + eps) of the raw weights, 0 for an empty row
-	sBits                        []uint64  // V: the normalised stake as float64 bits
-	pos                          []int     // validators with positive stake
-	cIdx                         []int     // per miner: a validator whose score was the consensus, or -1
-	deltaSum                     []float64 // M: Σ_i s_i W̃_ij, the instant-bond column sums
-	alphaConst                   float64   // the EMA rate when alphaUniform
-	alphaUniform                 bool      // every entry uses alphaConst (e.alpha unused)
-	bondsNormalized              bool      // e.bonds columns are known to sum to 1 or 0
-	alpha                        []float64 // V x M per-entry EMA rate
-	delta                        []float64 // V x M scratch (instant bonds, normalised bonds)
-	colSum                       []float64 // M
-	scores, stakes               []float64 // V, for the weighted quantile
-	quant                        []float64 // M, for liquid alpha v1 quantiles
-	laC                          []float64 // M, consensus fed to liquid alpha v2
+	wt                           []uint64    // row-normalised weights transposed (miners x validators), as float64 bits with the sign cleared
+	rowInv                       []float64   // V: 1 / (row sum + eps) of the raw weights, 0 for an empty row
+	sBits                        []uint64    // V: the normalised stake as float64 bits
+	pos                          []int       // validators with positive stake
+	cIdx                         []int       // per miner: a validator whose score was the consensus, or -1
+	deltaSum                     []float64   // M: Σ_i s_i W̃_ij, the instant-bond column sums
+	alphaConst                   float64     // the EMA rate when alphaUniform
+	alphaUniform                 bool        // every entry uses alphaConst (alphaRow returns nil)
+	bondsNormalized              bool        // e.bonds columns are known to sum to 1 or 0
+	v2                           v2State     // liquid alpha v2's per-epoch setup and row buffers
+	invOld, newSum               []float64   // M, yuma2's old- and new-bond column sums
+	delta                        []float64   // V x M scratch (instant bonds, normalised bonds)
+	colSum                       []float64   // M
+	scores, stakes               []float64   // V, for the weighted quantile
+	selScore, selStake           [2][]uint64 // V each: selectUpper's ping-pong buffers
+	quant                        []float64   // M, for liquid alpha v1 quantiles
+	laC                          []float64   // M, consensus fed to liquid alpha v2
 	warnings                     []string
 }
 
@@ -94,9 +96,12 @@ func New(cfg Config, validators, miners int) (*Engine, error) {
 		pos: make([]int, 0, validators), deltaSum: make([]float64, miners), cIdx: make([]int, miners),
 		c: make([]float64, miners), r: make([]float64, miners), inc: make([]float64, miners),
 		vt: make([]float64, validators), div: make([]float64, validators),
-		alpha: make([]float64, n), delta: make([]float64, n), colSum: make([]float64, miners),
+		v2:     v2State{row: make([]float64, miners), nz: make([]int32, miners), d: make([]float64, miners), old: make([]float64, miners)},
+		invOld: make([]float64, miners), newSum: make([]float64, miners), delta: make([]float64, n), colSum: make([]float64, miners),
 		scores: make([]float64, validators), stakes: make([]float64, validators),
-		quant: make([]float64, miners), laC: make([]float64, miners),
+		selScore: [2][]uint64{make([]uint64, validators), make([]uint64, validators)},
+		selStake: [2][]uint64{make([]uint64, validators), make([]uint64, validators)},
+		quant:    make([]float64, miners), laC: make([]float64, miners),
 	}
 	return e, nil
 }
@@ -189,8 +194,13 @@ func (e *Engine) Clone() *Engine {
 	c.pos = append([]int(nil), e.pos...)
 	c.cIdx = append([]int(nil), e.cIdx...)
 	c.c, c.r, c.inc, c.vt, c.div = cp(e.c), cp(e.r), cp(e.inc), cp(e.vt), cp(e.div)
-	c.alpha, c.delta, c.colSum, c.scores, c.stakes = cp(e.alpha), cp(e.delta), cp(e.colSum), cp(e.scores), cp(e.stakes)
+	c.delta, c.colSum, c.scores, c.stakes = cp(e.delta), cp(e.colSum), cp(e.scores), cp(e.stakes)
+	c.invOld, c.newSum = cp(e.invOld), cp(e.newSum)
+	c.v2 = v2State{row: cp(e.v2.row), nz: append([]int32(nil), e.v2.nz...), d: cp(e.v2.d), old: cp(e.v2.old)} // prepare refills the rest
 	c.quant, c.laC = cp(e.quant), cp(e.laC)
+	for k := range 2 {
+		c.selScore[k], c.selStake[k] = make([]uint64, e.v), make([]uint64, e.v)
+	}
 	c.warnings = append([]string(nil), e.warnings...)
 	return &c
 }
@@ -272,9 +282,15 @@ func (e *Engine) Step(in Input) (Result, error) {
 	}
 	beta := p.BondsPenalty
 	clear(e.r)
-	clear(e.deltaSum)
+	// Σ_i s_i W̃_ij, the instant bonds' column sums; Yuma3 and yuma2c have no
+	// instant bonds.
+	ds := e.deltaSum
+	if e.cfg.Yuma == Yuma3 || e.cfg.Yuma == Yuma2c {
+		ds = nil
+	}
+	clear(ds)
 	for i := 0; i < v; i++ {
-		e.vt[i] = clipRow(wUse[i*m:(i+1)*m], e.c, e.wb[i*m:(i+1)*m], e.r, e.deltaSum, e.s[i], beta)
+		e.vt[i] = clipRow(wUse[i*m:(i+1)*m], e.c, e.wb[i*m:(i+1)*m], e.r, ds, e.s[i], beta)
 	}
 	if p.WinnerTakesAll {
 		winnerTakesAll(e.inc, e.r)
@@ -282,7 +298,7 @@ func (e *Engine) Step(in Input) (Result, error) {
 		normalizeInto(e.inc, e.r, 0)
 	}
 
-	e.la.rates(e)
+	e.la.prepare(e)
 	e.yuma.bondsAndDividends(e)
 	divEps := 0.0
 	if compat == CompatYumaSimulation {

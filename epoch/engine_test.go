@@ -35,7 +35,7 @@ func TestWeightedUpperQuantileChainKernel(t *testing.T) {
 				total += tc.stake[i]
 			}
 		}
-		if got := weightedUpperQuantile(sc, st, 0.51, total, false); got != tc.want {
+		if got := weightedUpperQuantile(sc, st, 0.51, total); got != tc.want {
 			t.Errorf("stake %v score %v: got %v, want %v", tc.stake, tc.score, got, tc.want)
 		}
 	}

@@ -4,16 +4,33 @@ import "fmt"
 
 // Yuma is the bonds-and-dividends step of a Yuma version. It reads the
 // engine's weights, clipped weights, bond inputs (W̃), stake, incentive and the
-// per-entry EMA rates in e.alpha, updates e.bonds and writes unnormalised
+// per-entry EMA rates (e.alphaRow), updates e.bonds and writes unnormalised
 // dividends into e.div (the engine normalises them).
 type Yuma interface {
 	bondsAndDividends(e *Engine)
 }
 
-// LiquidAlpha fills e.alpha, the per-(validator, miner) EMA rate on the new
-// bond value, for the current epoch.
+// LiquidAlpha supplies the per-(validator, miner) EMA rate on the new bond
+// value, one validator's row at a time, so that no V x M matrix of rates is
+// written and read back.
 type LiquidAlpha interface {
-	rates(e *Engine)
+	// prepare runs once per epoch, after clipping and before the bonds step.
+	// It decides whether the rule applies; when it does not, or when every
+	// entry gets the same rate, it sets e.alphaUniform and e.alphaConst.
+	prepare(e *Engine)
+	// row returns validator i's rates, one per miner, computed from the bonds
+	// as they were before the bonds step; the Yuma step asks for row i before
+	// it updates that row. The slice is valid until the next call.
+	row(e *Engine, i int) []float64
+}
+
+// alphaRow returns validator i's EMA rates, or nil when every entry of this
+// epoch uses e.alphaConst.
+func (e *Engine) alphaRow(i int) []float64 {
+	if e.alphaUniform {
+		return nil
+	}
+	return e.la.row(e, i)
 }
 
 func yumaFor(v YumaVersion) (Yuma, error) {
@@ -52,10 +69,12 @@ func liquidAlphaFor(m LiquidAlphaMode) (LiquidAlpha, error) {
 // (chain-epoch.md section 5a step 3, `compute_disabled_liquid_alpha`).
 type fixedAlpha struct{}
 
-func (fixedAlpha) rates(e *Engine) {
+func (fixedAlpha) prepare(e *Engine) {
 	e.alphaUniform = true
 	e.alphaConst = 1 - e.cfg.Params.BondsMovingAverage
 }
+
+func (fixedAlpha) row(*Engine, int) []float64 { return nil }
 
 // colSums writes the column sums of the V x M matrix x into e.colSum and
 // returns it.

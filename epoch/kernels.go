@@ -35,43 +35,58 @@ func dot(a, b []float64) float64 {
 }
 
 // clipRow clips one validator's weights at the consensus c and returns the
-// validator trust Σ_j min(w_j, c_j). It writes the bond input
-// W̃_j = w_j + β (min(w_j, c_j) − w_j) into wb and adds s·min(w_j, c_j) to the
-// ranks r and s·W̃_j to ds. Four entries go per iteration, with four trust
-// accumulators so that the additions do not wait on one another.
+// validator trust Σ_j min(w_j, c_j). It writes the bond input W̃_j into wb
+// and adds s·min(w_j, c_j) to the ranks r and, unless ds is nil, s·W̃_j to ds.
+// As on chain (chain-epoch.md section 4 step 9), W̃ is exactly the clipped
+// weight when β = 1 and the weight when β = 0 (which x + 0·(cl − x) gives),
+// otherwise w + β (min(w, c) − w). Two trust accumulators let the additions
+// overlap.
 func clipRow(w, c, wb, r, ds []float64, s, beta float64) float64 {
 	n := len(w)
-	c, wb, r, ds = c[:n], wb[:n], r[:n], ds[:n]
-	var t0, t1, t2, t3 float64
-	j := 0
-	for ; j+4 <= n; j += 4 {
-		x0, x1, x2, x3 := w[j], w[j+1], w[j+2], w[j+3]
-		c0, c1, c2, c3 := min(x0, c[j]), min(x1, c[j+1]), min(x2, c[j+2]), min(x3, c[j+3])
-		t0 += c0
-		t1 += c1
-		t2 += c2
-		t3 += c3
-		b0, b1, b2, b3 := x0+beta*(c0-x0), x1+beta*(c1-x1), x2+beta*(c2-x2), x3+beta*(c3-x3)
-		wb[j], wb[j+1], wb[j+2], wb[j+3] = b0, b1, b2, b3
-		r[j] += s * c0
-		r[j+1] += s * c1
-		r[j+2] += s * c2
-		r[j+3] += s * c3
-		ds[j] += s * b0
-		ds[j+1] += s * b1
-		ds[j+2] += s * b2
-		ds[j+3] += s * b3
+	c, wb, r = c[:n], wb[:n], r[:n]
+	var t0, t1 float64
+	switch {
+	case beta == 1 && ds == nil:
+		for j, x := range w {
+			cl := min(x, c[j])
+			wb[j] = cl
+			if j&1 == 0 {
+				t0 += cl
+			} else {
+				t1 += cl
+			}
+			r[j] += s * cl
+		}
+	case beta == 1:
+		ds = ds[:n]
+		for j, x := range w {
+			cl := min(x, c[j])
+			wb[j] = cl
+			if j&1 == 0 {
+				t0 += cl
+			} else {
+				t1 += cl
+			}
+			r[j] += s * cl
+			ds[j] += s * cl
+		}
+	default:
+		for j, x := range w {
+			cl := min(x, c[j])
+			b := x + beta*(cl-x)
+			wb[j] = b
+			if j&1 == 0 {
+				t0 += cl
+			} else {
+				t1 += cl
+			}
+			r[j] += s * cl
+			if ds != nil {
+				ds[j] += s * b
+			}
+		}
 	}
-	for ; j < n; j++ {
-		x := w[j]
-		cl := min(x, c[j])
-		b := x + beta*(cl-x)
-		wb[j] = b
-		t0 += cl
-		r[j] += s * cl
-		ds[j] += s * b
-	}
-	return (t0 + t1) + (t2 + t3)
+	return t0 + t1
 }
 
 // scaleDot multiplies b by f entry by entry, in place, and returns the dot

@@ -19,15 +19,17 @@ import (
 // I32F32 made the chain's exp return 0 (α = α_H); CompatChain keeps that quirk.
 type liquidAlphaV1 struct{}
 
-func (liquidAlphaV1) rates(e *Engine) {
+func (liquidAlphaV1) prepare(e *Engine) {
 	p := &e.cfg.Params
 	if !e.liquidAlphaActive() || !v1Rates(e.quant, e.laC, e.c, p.AlphaLow, p.AlphaHigh, e.cfg.Compat == CompatChain) {
-		fixedAlpha{}.rates(e)
+		fixedAlpha{}.prepare(e)
 		return
 	}
 	e.alphaUniform = false
-	e.fillColumns(e.quant)
 }
+
+// row returns the per-miner rates, the same for every validator.
+func (liquidAlphaV1) row(e *Engine, _ int) []float64 { return e.quant }
 
 // v1Rates writes the chain's liquid-alpha-v1 rate of every miner into dst,
 // using sorted (len(c)) as scratch. It returns false when the chain falls back
@@ -68,15 +70,17 @@ func v1Rates(dst, sorted, c []float64, lo, hi float64, chainQuirk bool) bool {
 // applies (the notebooks' "LA off" rate; 0.1 in the paper's setting).
 type liquidAlphaV1Paper struct{}
 
-func (liquidAlphaV1Paper) rates(e *Engine) {
+func (liquidAlphaV1Paper) prepare(e *Engine) {
 	p := &e.cfg.Params
 	if (e.cfg.Compat == CompatYumaSimulation && !e.hasPrev) || !v1PaperRates(e.quant, e.laC, e.c, p.AlphaLow, p.AlphaHigh) {
-		fixedAlpha{}.rates(e)
+		fixedAlpha{}.prepare(e)
 		return
 	}
 	e.alphaUniform = false
-	e.fillColumns(e.quant)
 }
+
+// row returns the per-miner rates, the same for every validator.
+func (liquidAlphaV1Paper) row(e *Engine, _ int) []float64 { return e.quant }
 
 // v1PaperRates writes the notebooks' rate on the new bond of every miner into
 // dst, using sorted (len(c)) as scratch; false means the fixed rate applies.
@@ -110,13 +114,6 @@ func stepLogistic(c, cl float64) float64 {
 		return 1
 	}
 	return 0
-}
-
-// fillColumns sets every row of e.alpha to the per-miner rates r.
-func (e *Engine) fillColumns(r []float64) {
-	for i := 0; i < e.v; i++ {
-		copy(e.alpha[i*e.m:(i+1)*e.m], r)
-	}
 }
 
 // logisticParams returns the chain's calculate_logistic_params: (0, 0) when

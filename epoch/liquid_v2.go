@@ -18,47 +18,76 @@ import "math"
 // α = 1 − bonds_moving_average.
 type liquidAlphaV2 struct{}
 
-func (liquidAlphaV2) rates(e *Engine) {
+// v2State is liquid alpha v2's per-epoch setup.
+type v2State struct {
+	x, c      []float64 // V x M weights compared (raw or effective); M consensus
+	lo, hi, k float64   // α_low, α_high, steepness
+	atZero    float64   // the rate at distance 0, the common case
+	clampExp  bool      // clamp the exponent to ±20 (the chain's exp_safe)
+	row       []float64 // M: the rates returned by row
+	nz        []int32   // M: miners whose distance is non-zero
+	d         []float64 // M: their distances
+	old       []float64 // M: their bonds before the update
+}
+
+func (liquidAlphaV2) prepare(e *Engine) {
 	if !e.liquidAlphaActive() {
-		fixedAlpha{}.rates(e)
+		fixedAlpha{}.prepare(e)
 		return
 	}
 	p := &e.cfg.Params
-	c := e.liquidConsensus()
-	x := e.w
+	st := &e.v2
+	st.c = e.liquidConsensus()
+	st.x = e.w
 	if p.LiquidAlphaEffectiveWeights {
-		x = e.wb
+		st.x = e.wb
 	}
+	st.lo, st.hi, st.k = p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness
+	st.clampExp = e.cfg.Compat == CompatChain
+	st.atZero = st.rate(0)
 	e.alphaUniform = false
-	lo, hi, k := p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness
-	clampExp := e.cfg.Compat == CompatChain
-	rate := func(d float64) float64 {
-		z := -k * (d - 0.5)
-		if clampExp {
-			z = max(-20, min(20, z))
-		}
-		sig := 1 / (1 + math.Exp(z))
-		return max(lo, min(hi, lo+sig*(hi-lo)))
+}
+
+// rate is α for the distance d.
+func (st *v2State) rate(d float64) float64 {
+	z := -st.k * (d - 0.5)
+	if st.clampExp {
+		z = max(-20, min(20, z))
 	}
-	atZero := rate(0) // d = 0 is common (weight at or below consensus)
-	v, m := e.v, e.m
-	for i := 0; i < v; i++ {
-		for j := 0; j < m; j++ {
-			idx := i*m + j
-			w, b := x[idx], e.bonds[idx]
-			var d float64
-			if w >= b {
-				d = clamp01(w - c[j])
-			} else {
-				d = clamp01(b - w)
-			}
-			if d == 0 {
-				e.alpha[idx] = atZero
-			} else {
-				e.alpha[idx] = rate(d)
-			}
+	sig := 1 / (1 + expBounded(z))
+	return max(st.lo, min(st.hi, st.lo+sig*(st.hi-st.lo)))
+}
+
+// row computes validator i's rates. The distances are found in one branch-free
+// pass that also lists the miners whose distance is not 0; only those pay for
+// the sigmoid.
+func (liquidAlphaV2) row(e *Engine, i int) []float64 {
+	st := &e.v2
+	m := e.m
+	x, b := st.x[i*m:(i+1)*m], e.bonds[i*m:(i+1)*m]
+	c, dst, nz, ds := st.c[:len(x)], st.row[:len(x)], st.nz[:len(x)], st.d[:len(x)]
+	b = b[:len(x)]
+	atZero := st.atZero
+	n := 0
+	for j, w := range x {
+		old := b[j]
+		// d = clamp(w − c, 0, 1) when w ≥ b (buying), else clamp(b − w, 0, 1).
+		buy, sell := math.Float64bits(min(1, w-c[j])), math.Float64bits(min(1, old-w))
+		var pick uint64 // all ones when buying
+		if w >= old {
+			pick = ^uint64(0)
 		}
+		bits := buy&pick | sell&^pick
+		bits &^= uint64(int64(bits) >> 63) // negative (or −0) → 0
+		dst[j] = atZero
+		nz[n] = int32(j)
+		ds[n] = math.Float64frombits(bits)
+		n += int((bits | -bits) >> 63) // advance when d ≠ 0
 	}
+	for k, j := range nz[:n] {
+		dst[j] = st.rate(ds[k])
+	}
+	return dst
 }
 
 // liquidAlphaActive reports whether a liquid-alpha rule applies this epoch:
@@ -95,3 +124,42 @@ func (e *Engine) liquidConsensus() []float64 {
 }
 
 func clamp01(x float64) float64 { return max(0, min(1, x)) }
+
+// emaRelativeRow is one row of Yuma3's bond update with liquid alpha v2's
+// rates folded in (the same numbers as rates from row fed to emaRelative).
+// Every entry is first updated at the distance-0 rate, which is what most
+// entries have; the entries whose distance is not 0 are listed, branch-free,
+// and redone with their own rate. Each column sum receives exactly one
+// addend per row, in row order, as in emaRelative: the listed entries add
+// nothing in the first loop (a masked +0) and their final value in the
+// second.
+func (st *v2State) emaRelativeRow(b, wb, x, sums []float64) {
+	n := len(wb)
+	b, x, sums, c := b[:n], x[:n], sums[:n], st.c[:n]
+	nz, ds, olds := st.nz[:n], st.d[:n], st.old[:n]
+	a0 := st.atZero
+	k := 0
+	for j, w := range wb {
+		old := b[j]
+		xl := x[j]
+		// d = b − x when the bond is above the weight (selling), else
+		// max(0, x − c) (buying); the clamp at 1 waits for the listed few.
+		sell := math.Float64bits(old - xl)
+		selling := uint64(-int64(sell) >> 63) // all ones when old − x > 0
+		buy := math.Float64bits(xl - c[j])
+		buy &^= uint64(int64(buy) >> 63) // negative → 0
+		d := sell&selling | buy&^selling
+		zero := uint64((int64(d) - 1) >> 63) // all ones when d = 0
+		y := min(1, (1-a0)*old+a0*w)
+		b[j] = y
+		sums[j] += math.Float64frombits(math.Float64bits(y) & zero)
+		nz[k], ds[k], olds[k] = int32(j), math.Float64frombits(d), old
+		k += int(^zero & 1)
+	}
+	for t, j := range nz[:k] {
+		a := st.rate(min(1, ds[t]))
+		y := min(1, (1-a)*olds[t]+a*wb[j])
+		b[j] = y
+		sums[j] += y
+	}
+}

@@ -451,7 +451,7 @@ func sparseConsensus(stake []float64, w [][]sent, n int, kappa float64) []float6
 		for r, i := range pos {
 			stakes[r] = stake[i]
 		}
-		out[j] = weightedUpperQuantile(scores, stakes, kappa, total, false)
+		out[j] = weightedUpperQuantile(scores, stakes, kappa, total)
 	}
 	return out
 }

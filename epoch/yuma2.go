@@ -23,7 +23,7 @@ func (yuma2) bondsAndDividends(e *Engine) {
 	// Old bonds are column-normalised; skip that pass when they already are.
 	var invOld []float64
 	if e.hasBonds && (!e.bondsNormalized || eps != 0) {
-		invOld = e.laC // scratch: liquid alpha has already run
+		invOld = e.invOld
 		clear(invOld)
 		for i := 0; i < v; i++ {
 			for j, b := range e.bonds[i*m : (i+1)*m] {
@@ -33,11 +33,12 @@ func (yuma2) bondsAndDividends(e *Engine) {
 		invertSums(invOld, eps)
 	}
 	// One pass: ΔB_ij = s_i W̃_ij / Σ_k s_k W̃_kj, the EMA, and the new column sums.
-	sums := e.quant
+	sums := e.newSum
 	clear(sums)
 	for i := 0; i < v; i++ {
 		si := e.s[i]
 		b, wb := e.bonds[i*m:(i+1)*m], e.wb[i*m:(i+1)*m]
+		al := e.alphaRow(i) // before row i changes
 		switch {
 		case !e.hasBonds: // first epoch: B = ΔB
 			for j := range b {
@@ -45,7 +46,7 @@ func (yuma2) bondsAndDividends(e *Engine) {
 				b[j] = y
 				sums[j] += y
 			}
-		case e.alphaUniform && invOld == nil: // the common case
+		case al == nil && invOld == nil: // the common case
 			a := e.alphaConst
 			for j := range b {
 				y := a*(si*wb[j]*invDelta[j]) + (1-a)*b[j]
@@ -59,8 +60,8 @@ func (yuma2) bondsAndDividends(e *Engine) {
 					old *= invOld[j]
 				}
 				a := e.alphaConst
-				if !e.alphaUniform {
-					a = e.alpha[i*m+j]
+				if al != nil {
+					a = al[j]
 				}
 				y := a*(si*wb[j]*invDelta[j]) + (1-a)*old
 				b[j] = y
@@ -95,16 +96,20 @@ func (e *Engine) emaUnnormalised() {
 		copy(e.bonds, e.delta)
 		return
 	}
-	if e.alphaUniform {
-		a := e.alphaConst
-		for k, d := range e.delta {
-			e.bonds[k] = a*d + (1-a)*e.bonds[k]
+	m := e.m
+	for i := 0; i < e.v; i++ {
+		b, delta := e.bonds[i*m:(i+1)*m], e.delta[i*m:(i+1)*m]
+		if al := e.alphaRow(i); al != nil {
+			for j, d := range delta {
+				a := al[j]
+				b[j] = a*d + (1-a)*b[j]
+			}
+			continue
 		}
-		return
-	}
-	for k, d := range e.delta {
-		a := e.alpha[k]
-		e.bonds[k] = a*d + (1-a)*e.bonds[k]
+		a := e.alphaConst
+		for j, d := range delta {
+			b[j] = a*d + (1-a)*b[j]
+		}
 	}
 }
 

@@ -18,21 +18,22 @@ func (yuma3) bondsAndDividends(e *Engine) {
 	v, m := e.v, e.m
 	sums := e.colSum
 	clear(sums)
+	_, v2 := e.la.(liquidAlphaV2)
 	for i := 0; i < v; i++ {
 		b, wb := e.bonds[i*m:(i+1)*m], e.wb[i*m:(i+1)*m]
-		if e.alphaUniform {
-			a := e.alphaConst
-			for j, x := range wb {
-				y := min(1, (1-a)*b[j]+max(0, a*x))
-				b[j] = y
-				sums[j] += y
-			}
+		if v2 && !e.alphaUniform {
+			// Liquid alpha v2 folded into the update: no row of rates.
+			e.v2.emaRelativeRow(b, wb, e.v2.x[i*m:(i+1)*m], sums)
 			continue
 		}
-		al := e.alpha[i*m : (i+1)*m]
+		if al := e.alphaRow(i); al != nil {
+			emaRelative(b, wb, al, sums)
+			continue
+		}
+		a := e.alphaConst
+		b = b[:len(wb)]
 		for j, x := range wb {
-			a := al[j]
-			y := min(1, (1-a)*b[j]+max(0, a*x))
+			y := min(1, (1-a)*b[j]+a*x)
 			b[j] = y
 			sums[j] += y
 		}
@@ -41,5 +42,19 @@ func (yuma3) bondsAndDividends(e *Engine) {
 	e.dividendsFromShares(e.bonds, sums, e.normEps())
 	for i := range e.div {
 		e.div[i] *= e.s[i]
+	}
+}
+
+// emaRelative is one row of Yuma3's bond update with per-entry rates al:
+// b_j ← min(1, (1 − α_j) b_j + α_j x_j), adding the results to sums. (The
+// formula's max(0, α_j x_j) is a no-op here: α ∈ [0, 1] and the bond input
+// W̃ is never negative, nor −0.)
+func emaRelative(b, x, al, sums []float64) {
+	b, al, sums = b[:len(x)], al[:len(x)], sums[:len(x)]
+	for j, xj := range x {
+		a := al[j]
+		y := min(1, (1-a)*b[j]+a*xj)
+		b[j] = y
+		sums[j] += y
 	}
 }

@@ -1,0 +1,87 @@
+package epoch
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSelectUpperMatchesQuickselect compares the branch-free selection with
+// the float quickselect and with a brute-force definition on random columns
+// with ties, tiny stakes, κ at the edges and pivots that are, or are not,
+// among the scores.
+func TestSelectUpperMatchesQuickselect(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for trial := range 20000 {
+		n := 1 + r.IntN(70)
+		scores, stakes := make([]float64, n), make([]float64, n)
+		levels := 1 + r.IntN(8) // few distinct values: many ties
+		total := 0.0
+		for i := range scores {
+			if r.IntN(2) == 0 {
+				scores[i] = float64(1+r.IntN(levels)) / 8
+			} else {
+				scores[i] = r.Float64()
+			}
+			stakes[i] = r.Float64()
+			if r.IntN(10) == 0 {
+				stakes[i] = 1e-12
+			}
+			total += stakes[i]
+		}
+		for i := range stakes {
+			stakes[i] /= total
+		}
+		kappa := []float64{0, 0.5, 0.51, 1, r.Float64()}[r.IntN(5)]
+		sum := 0.0
+		for _, s := range stakes {
+			sum += s
+		}
+		if sum < kappa {
+			continue
+		}
+		// Brute force: the largest score whose upper stake reaches κ.
+		want := math.Inf(-1)
+		for _, x := range scores {
+			up := 0.0
+			for k, y := range scores {
+				if y >= x {
+					up += stakes[k]
+				}
+			}
+			if up >= kappa && x > want {
+				want = x
+			}
+		}
+		sc, st := make([]uint64, n), make([]uint64, n)
+		for i := range scores {
+			sc[i], st[i] = math.Float64bits(scores[i]), math.Float64bits(stakes[i])
+		}
+		pivot := scores[r.IntN(n)]
+		if r.IntN(2) == 0 {
+			pivot = r.Float64()
+		}
+		got := math.Float64frombits(selectUpper(sc, st, make([]uint64, n), make([]uint64, n), kappa, math.Float64bits(pivot), r.IntN(3) > 0))
+		ref := weightedUpperQuantile(append([]float64(nil), scores...), append([]float64(nil), stakes...), kappa, sum)
+		if got != ref || (math.Abs(got-want) > 0 && !nearTie(scores, stakes, kappa)) {
+			t.Fatalf("trial %d: n %d κ %v: selectUpper %v, quickselect %v, brute force %v", trial, n, kappa, got, ref, want)
+		}
+	}
+}
+
+// nearTie reports whether some score's upper stake is within rounding of κ,
+// where summation order may legitimately decide the answer.
+func nearTie(scores, stakes []float64, kappa float64) bool {
+	for _, x := range scores {
+		up := 0.0
+		for k, y := range scores {
+			if y >= x {
+				up += stakes[k]
+			}
+		}
+		if math.Abs(up-kappa) < 1e-12 {
+			return true
+		}
+	}
+	return false
+}
