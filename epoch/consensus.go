@@ -46,23 +46,23 @@ func (e *Engine) consensus(kappa float64) {
 				continue
 			}
 		}
+		// The answer is 0 when the positive scores' stake falls short of κ.
+		posStake := stakeAbove(col, e.sBits, 0)
+		if posStake < kappa {
+			e.c[j] = 0
+			e.cIdx[j] = -1
+			continue
+		}
 		// Gather the positive scores of positive-stake validators,
 		// branch-free (a zero score advances nothing).
 		sc, st := e.selScore[0], e.selStake[0]
 		k := 0
-		posStake := 0.0
 		for _, i := range e.pos {
-			x, sb := col[i], e.sBits[i]
-			sc[k], st[k] = x, sb
-			nz := uint64(int64(-x) >> 63) // all ones when x > 0
-			posStake += math.Float64frombits(sb & nz)
-			k += int(nz & 1)
+			x := col[i]
+			sc[k], st[k] = x, e.sBits[i]
+			k += int(uint64(-int64(x)) >> 63) // 1 when x > 0
 		}
 		e.cIdx[j] = -1
-		if k == 0 || posStake < kappa {
-			e.c[j] = 0
-			continue
-		}
 		// Consensus moves slowly: last epoch's value is the first pivot.
 		cb := selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa, math.Float64bits(e.prevC[j]), e.hasPrev)
 		e.c[j] = math.Float64frombits(cb)
@@ -73,6 +73,25 @@ func (e *Engine) consensus(kappa float64) {
 			}
 		}
 	}
+}
+
+// stakeAbove returns Σ s_i over the entries with col_i > p, where col and p
+// are bits of non-negative float64s (which order like the integers) and s
+// holds the stakes' bits. It is branch-free, with two accumulators so that
+// the additions overlap.
+func stakeAbove(col, s []uint64, p uint64) float64 {
+	s = s[:len(col)]
+	var gt0, gt1 float64
+	n := len(col) &^ 1
+	for i := 0; i < n; i += 2 {
+		// int64(p − x) >> 63 is all ones exactly when x > p (both below 2^63).
+		gt0 += math.Float64frombits(s[i] & uint64(int64(p-col[i])>>63))
+		gt1 += math.Float64frombits(s[i+1] & uint64(int64(p-col[i+1])>>63))
+	}
+	if n < len(col) {
+		gt0 += math.Float64frombits(s[n] & uint64(int64(p-col[n])>>63))
+	}
+	return gt0 + gt1
 }
 
 // selectUpper returns max{x ∈ sc : Σ_{score ≥ x} stake ≥ need} for scores sc
@@ -138,19 +157,8 @@ func median3(a, b, c uint64) uint64 {
 // accumulators; since Σ_{x ≥ p} s ≥ Σ_{x > p} s + s_k, the stake at p needs a
 // second pass only when s_k alone does not reach κ.
 func hintedQuantile(col, s []uint64, k int, kappa float64) bool {
-	s = s[:len(col)]
 	p := col[k]
-	var gt0, gt1 float64
-	n := len(col) &^ 1
-	for i := 0; i < n; i += 2 {
-		// int64(p − x) >> 63 is all ones exactly when x > p (both below 2^63).
-		gt0 += math.Float64frombits(s[i] & uint64(int64(p-col[i])>>63))
-		gt1 += math.Float64frombits(s[i+1] & uint64(int64(p-col[i+1])>>63))
-	}
-	if n < len(col) {
-		gt0 += math.Float64frombits(s[n] & uint64(int64(p-col[n])>>63))
-	}
-	gt := gt0 + gt1
+	gt := stakeAbove(col, s, p)
 	if gt >= kappa {
 		return false
 	}

@@ -60,6 +60,7 @@ type Engine struct {
 	quant                        []float64   // M, for liquid alpha v1 quantiles
 	laC                          []float64   // M, consensus fed to liquid alpha v2
 	warnings                     []string
+	unfolded                     bool // tests: Yuma3 takes liquid alpha v2's rates by row instead of folding them in
 }
 
 // New returns an Engine for cfg on a validators x miners subnet.

@@ -47,39 +47,63 @@ func clipRow(w, c, wb, r, ds []float64, s, beta float64) float64 {
 	var t0, t1 float64
 	switch {
 	case beta == 1 && ds == nil:
-		for j, x := range w {
-			cl := min(x, c[j])
+		j := 0
+		for ; j+2 <= n; j += 2 {
+			c0, c1 := min(w[j], c[j]), min(w[j+1], c[j+1])
+			wb[j], wb[j+1] = c0, c1
+			t0 += c0
+			t1 += c1
+			r[j] += s * c0
+			r[j+1] += s * c1
+		}
+		if j < n {
+			cl := min(w[j], c[j])
 			wb[j] = cl
-			if j&1 == 0 {
-				t0 += cl
-			} else {
-				t1 += cl
-			}
+			t0 += cl
 			r[j] += s * cl
 		}
 	case beta == 1:
 		ds = ds[:n]
-		for j, x := range w {
-			cl := min(x, c[j])
+		j := 0
+		for ; j+2 <= n; j += 2 {
+			c0, c1 := min(w[j], c[j]), min(w[j+1], c[j+1])
+			wb[j], wb[j+1] = c0, c1
+			t0 += c0
+			t1 += c1
+			r[j] += s * c0
+			r[j+1] += s * c1
+			ds[j] += s * c0
+			ds[j+1] += s * c1
+		}
+		if j < n {
+			cl := min(w[j], c[j])
 			wb[j] = cl
-			if j&1 == 0 {
-				t0 += cl
-			} else {
-				t1 += cl
-			}
+			t0 += cl
 			r[j] += s * cl
 			ds[j] += s * cl
 		}
 	default:
-		for j, x := range w {
+		j := 0
+		for ; j+2 <= n; j += 2 {
+			x0, x1 := w[j], w[j+1]
+			c0, c1 := min(x0, c[j]), min(x1, c[j+1])
+			b0, b1 := x0+beta*(c0-x0), x1+beta*(c1-x1)
+			wb[j], wb[j+1] = b0, b1
+			t0 += c0
+			t1 += c1
+			r[j] += s * c0
+			r[j+1] += s * c1
+			if ds != nil {
+				ds[j] += s * b0
+				ds[j+1] += s * b1
+			}
+		}
+		if j < n {
+			x := w[j]
 			cl := min(x, c[j])
 			b := x + beta*(cl-x)
 			wb[j] = b
-			if j&1 == 0 {
-				t0 += cl
-			} else {
-				t1 += cl
-			}
+			t0 += cl
 			r[j] += s * cl
 			if ds != nil {
 				ds[j] += s * b

@@ -24,6 +24,7 @@ type v2State struct {
 	lo, hi, k float64   // α_low, α_high, steepness
 	atZero    float64   // the rate at distance 0, the common case
 	clampExp  bool      // clamp the exponent to ±20 (the chain's exp_safe)
+	sellOnly  bool      // x ≤ c everywhere, so only a bond above its weight has a distance
 	row       []float64 // M: the rates returned by row
 	nz        []int32   // M: miners whose distance is non-zero
 	d         []float64 // M: their distances
@@ -45,6 +46,9 @@ func (liquidAlphaV2) prepare(e *Engine) {
 	st.lo, st.hi, st.k = p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness
 	st.clampExp = e.cfg.Compat == CompatChain
 	st.atZero = st.rate(0)
+	// Effective weights at β = 1 are the clipped weights, never above the
+	// current consensus (nor above max(current, previous)).
+	st.sellOnly = p.LiquidAlphaEffectiveWeights && p.BondsPenalty == 1 && p.LiquidAlphaConsensus != ConsensusPrevious
 	e.alphaUniform = false
 }
 
@@ -139,6 +143,27 @@ func (st *v2State) emaRelativeRow(b, wb, x, sums []float64) {
 	nz, ds, olds := st.nz[:n], st.d[:n], st.old[:n]
 	a0 := st.atZero
 	k := 0
+	if st.sellOnly { // x = W̃ ≤ c: d = max(0, b − W̃)
+		for j, w := range wb {
+			old := b[j]
+			// All ones when old − w ≤ 0; a −0 difference reads as positive
+			// and is redone below at distance 0, which changes nothing.
+			zero := uint64((int64(math.Float64bits(old-w)) - 1) >> 63)
+			y := min(1, (1-a0)*old+a0*w)
+			b[j] = y
+			sums[j] += math.Float64frombits(math.Float64bits(y) & zero)
+			nz[k], olds[k] = int32(j), old
+			k += int(^zero & 1)
+		}
+		for t, j := range nz[:k] {
+			w := wb[j]
+			a := st.rate(min(1, max(0, olds[t]-w)))
+			y := min(1, (1-a)*olds[t]+a*w)
+			b[j] = y
+			sums[j] += y
+		}
+		return
+	}
 	for j, w := range wb {
 		old := b[j]
 		xl := x[j]

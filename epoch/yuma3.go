@@ -19,6 +19,7 @@ func (yuma3) bondsAndDividends(e *Engine) {
 	sums := e.colSum
 	clear(sums)
 	_, v2 := e.la.(liquidAlphaV2)
+	v2 = v2 && !e.unfolded
 	for i := 0; i < v; i++ {
 		b, wb := e.bonds[i*m:(i+1)*m], e.wb[i*m:(i+1)*m]
 		if v2 && !e.alphaUniform {
