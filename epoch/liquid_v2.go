@@ -23,7 +23,7 @@ type v2State struct {
 	x, c      []float64 // V x M weights compared (raw or effective); M consensus
 	lo, hi, k float64   // α_low, α_high, steepness
 	atZero    float64   // the rate at distance 0, the common case
-	clampExp  bool      // clamp the exponent to ±20 (the chain's exp_safe)
+	zMax      float64   // the exponent's clamp: 20 on chain (exp_safe), else 700 (1/(1 + e^700) is below 1e-304)
 	sellOnly  bool      // x ≤ c everywhere, so only a bond above its weight has a distance
 	row       []float64 // M: the rates returned by row
 	nz        []int32   // M: miners whose distance is non-zero
@@ -44,7 +44,10 @@ func (liquidAlphaV2) prepare(e *Engine) {
 		st.x = e.wb
 	}
 	st.lo, st.hi, st.k = p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness
-	st.clampExp = e.cfg.Compat == CompatChain
+	st.zMax = 700
+	if e.cfg.Compat == CompatChain {
+		st.zMax = 20
+	}
 	st.atZero = st.rate(0)
 	// Effective weights at β = 1 are the clipped weights, never above the
 	// current consensus (nor above max(current, previous)).
@@ -54,10 +57,7 @@ func (liquidAlphaV2) prepare(e *Engine) {
 
 // rate is α for the distance d.
 func (st *v2State) rate(d float64) float64 {
-	z := -st.k * (d - 0.5)
-	if st.clampExp {
-		z = max(-20, min(20, z))
-	}
+	z := max(-st.zMax, min(st.zMax, -st.k*(d-0.5)))
 	sig := 1 / (1 + expBounded(z))
 	return max(st.lo, min(st.hi, st.lo+sig*(st.hi-st.lo)))
 }
