@@ -17,17 +17,28 @@ func BenchmarkStep(b *testing.B) {
 		{"yuma3", Config{Yuma: Yuma3}},
 		{"yuma3-lav2", Config{Yuma: Yuma3, LiquidAlpha: LiquidAlphaV2}},
 	}
+	one := func(f func(r *rand.Rand, v, m int) Input) func(r *rand.Rand, v, m int) []Input {
+		return func(r *rand.Rand, v, m int) []Input { return []Input{f(r, v, m)} }
+	}
 	inputs := []struct {
 		name string
-		make func(r *rand.Rand, v, m int) Input
+		make func(r *rand.Rand, v, m int) []Input // cycled through, one per epoch
 	}{
-		{"sparse", randomInput}, // a third of the weights non-zero, a fifth of the stake zero
-		{"dense", denseInput},   // every validator weighs every miner (noisy honest validators)
-		{"dense-moving", denseInput},
+		// A third of the weights non-zero, a fifth of the stake zero; the
+		// same every epoch.
+		{"sparse", one(randomInput)},
+		// Every validator weighs every miner: its quality plus noise; the
+		// same every epoch.
+		{"dense", one(denseInput)},
+		// The same miners, but the validators draw fresh noise every epoch
+		// (eight draws, cycled): the consensus moves a little every epoch,
+		// as with the simulator's noisy honest validators.
+		{"dense-noisy", func(r *rand.Rand, v, m int) []Input { return noisyInputs(r, v, m, 8) }},
+		// Two unrelated dense subnets alternating: the consensus jumps
+		// across each column's whole range every epoch (the worst case for
+		// the warm start).
+		{"dense-reshuffled", func(r *rand.Rand, v, m int) []Input { return []Input{denseInput(r, v, m), denseInput(r, v, m)} }},
 	}
-	// The inputs above repeat every epoch; "dense-moving" alternates two
-	// independent dense inputs, so the consensus moves every epoch and the
-	// selection's warm start rarely hits.
 	for _, shape := range [][2]int{{64, 256}, {256, 1024}, {1024, 1024}} {
 		for _, v := range variants {
 			for _, kind := range inputs {
@@ -39,10 +50,7 @@ func BenchmarkStep(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					ins := []Input{kind.make(r, shape[0], shape[1])}
-					if kind.name == "dense-moving" {
-						ins = append(ins, kind.make(r, shape[0], shape[1]))
-					}
+					ins := kind.make(r, shape[0], shape[1])
 					b.ReportAllocs()
 					b.ResetTimer()
 					k := 0
@@ -62,16 +70,29 @@ func BenchmarkStep(b *testing.B) {
 // denseInput is a subnet of noisy honest validators: every validator weighs
 // every miner with its true quality plus noise.
 func denseInput(r *rand.Rand, v, m int) Input {
-	in := Input{Stake: make([]float64, v), Weights: make([]float64, v*m)}
-	quality := make([]float64, m)
+	return noisyInputs(r, v, m, 1)[0]
+}
+
+// noisyInputs is n epochs of one subnet (the same stakes and miner
+// qualities) whose validators draw fresh noise every epoch: each weighs
+// miner j with its quality plus Gaussian noise of standard deviation 0.1
+// (clipped at 0).
+func noisyInputs(r *rand.Rand, v, m, n int) []Input {
+	stake, quality := make([]float64, v), make([]float64, m)
 	for j := range quality {
 		quality[j] = r.Float64()
 	}
-	for i := range in.Stake {
-		in.Stake[i] = 1 + r.Float64()*100
-		for j := 0; j < m; j++ {
-			in.Weights[i*m+j] = max(0, quality[j]+0.1*r.NormFloat64())
+	for i := range stake {
+		stake[i] = 1 + r.Float64()*100
+	}
+	ins := make([]Input, n)
+	for t := range ins {
+		ins[t] = Input{Stake: stake, Weights: make([]float64, v*m)}
+		for i := 0; i < v; i++ {
+			for j := 0; j < m; j++ {
+				ins[t].Weights[i*m+j] = max(0, quality[j]+0.1*r.NormFloat64())
+			}
 		}
 	}
-	return in
+	return ins
 }

@@ -35,22 +35,31 @@ func (e *Engine) consensus(kappa float64) {
 	}
 	// Zero scores sit below every positive one, so only positive scores need
 	// ranking: when their stake reaches κ the answer is among them, otherwise
-	// it is 0.
+	// it is 0. Consensus usually moves little from one epoch to the next, so
+	// each column starts from last epoch's answer: when it did not move, the
+	// same validator's score is tried first; when it moved by Δ, the answer
+	// is first sought between the old value ± 2Δ.
 	for j := 0; j < m; j++ {
 		col := e.wt[j*v : (j+1)*v]
-		if k := e.cIdx[j]; e.hasPrev && k >= 0 {
-			// Consensus moves slowly: first try the score of the validator
-			// whose score was last epoch's consensus.
-			if hintedQuantile(col, e.sBits, k, kappa) {
-				e.c[j] = math.Float64frombits(col[k])
+		pivot, pivoted := uint64(0), false
+		if e.hasPrev {
+			if reach := e.reach[j]; reach == 0 {
+				if k := e.cIdx[j]; k >= 0 && hintedQuantile(col, e.sBits, k, kappa) {
+					e.c[j] = math.Float64frombits(col[k])
+					continue
+				}
+			} else if c, dir := e.bracketed(col, e.rawC[j], reach, kappa); dir == 0 {
+				e.settle(j, col, c)
 				continue
+			} else {
+				// The answer lies beyond the bracket's edge c: partition
+				// there first.
+				pivot, pivoted = c, true
 			}
 		}
 		// The answer is 0 when the positive scores' stake falls short of κ.
-		posStake := stakeAbove(col, e.sBits, 0)
-		if posStake < kappa {
-			e.c[j] = 0
-			e.cIdx[j] = -1
+		if stakeAbove(col, e.sBits, 0) < kappa {
+			e.settle(j, col, 0)
 			continue
 		}
 		// Gather the positive scores of positive-stake validators,
@@ -62,10 +71,29 @@ func (e *Engine) consensus(kappa float64) {
 			sc[k], st[k] = x, e.sBits[i]
 			k += int(uint64(-int64(x)) >> 63) // 1 when x > 0
 		}
-		e.cIdx[j] = -1
-		// Consensus moves slowly: last epoch's value is the first pivot.
-		cb := selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa, math.Float64bits(e.prevC[j]), e.hasPrev)
-		e.c[j] = math.Float64frombits(cb)
+		if k == 0 { // only when κ is 0: no positive score, and 0 qualifies
+			e.settle(j, col, 0)
+			continue
+		}
+		e.settle(j, col, selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa, pivot, pivoted))
+	}
+}
+
+// settle records column j's answer cb (float64 bits): the consensus, how far
+// it moved (the next epoch's search reach) and, when it did not move, a
+// validator holding it (the next epoch's first guess).
+func (e *Engine) settle(j int, col []uint64, cb uint64) {
+	c := math.Float64frombits(cb)
+	e.c[j] = c
+	if moved := math.Abs(c - e.rawC[j]); !e.hasPrev || moved == 0 {
+		e.reach[j] = 0
+	} else {
+		// Twice the last move, but shrinking only slowly, so that one small
+		// move does not narrow the next search too much.
+		e.reach[j] = max(2*moved, e.reach[j]/2)
+	}
+	e.cIdx[j] = -1
+	if e.reach[j] == 0 && cb != 0 {
 		for _, i := range e.pos {
 			if col[i] == cb {
 				e.cIdx[j] = i
@@ -73,6 +101,40 @@ func (e *Engine) consensus(kappa float64) {
 			}
 		}
 	}
+}
+
+// bracketed looks for the column's answer between lo = max(0, center − reach)
+// and hi = center + reach in one branch-free pass: with A the stake above hi
+// and M the positive stake in [lo, hi], the answer lies in [lo, hi] exactly
+// when A < κ ≤ A + M, and it is then the (κ − A)-upper quantile of the
+// scores in [lo, hi], which are collected in the same pass. Otherwise dir is
+// +1 (the answer is above hi) or −1 (below lo) and cb is that edge.
+func (e *Engine) bracketed(col []uint64, center, reach, kappa float64) (cb uint64, dir int) {
+	lo := math.Float64bits(max(0, center-reach))
+	hi := math.Float64bits(center + reach)
+	sc, st := e.selScore[0][:len(col)], e.selStake[0][:len(col)]
+	s := e.sBits[:len(col)]
+	above := 0.0
+	k := 0
+	for i, x := range col {
+		sb := s[i]
+		over := uint64(int64(hi-x) >> 63)                                       // x > hi
+		in := uint64(int64(lo-1-x)>>63) &^ over & uint64(int64(-int64(sb))>>63) // lo ≤ x ≤ hi, stake > 0
+		above += math.Float64frombits(sb & over)
+		sc[k], st[k] = x, sb
+		k += int(in & 1)
+	}
+	if above >= kappa {
+		return hi, +1
+	}
+	mid := 0.0
+	for _, sb := range st[:k] {
+		mid += math.Float64frombits(sb)
+	}
+	if above+mid < kappa {
+		return lo, -1
+	}
+	return selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa-above, 0, false), 0
 }
 
 // stakeAbove returns Σ s_i over the entries with col_i > p, where col and p
@@ -108,7 +170,7 @@ func selectUpper(sc, st, bs, bt []uint64, need float64, p uint64, pivoted bool) 
 	for {
 		n := len(sc)
 		switch n {
-		case 0: // only when rounding left the last side short
+		case 0: // callers pass at least one score
 			return p
 		case 1:
 			return sc[0]
@@ -136,6 +198,15 @@ func selectUpper(sc, st, bs, bt []uint64, need float64, p uint64, pivoted bool) 
 			sc, st, bs, bt = bs[:ng], bt[:ng], sc, st
 		case sumEQ > 0 && sumGT+sumEQ >= need: // p is a score and the answer
 			return p
+		case nl == 0: // rounding left nothing below: the lowest score left
+			if sumEQ > 0 || ng == 0 {
+				return p
+			}
+			low := bs[0]
+			for _, x := range bs[:ng] {
+				low = min(low, x)
+			}
+			return low
 		default: // below p
 			need -= sumGT + sumEQ
 			sc, st, bs, bt = bs[n-nl:], bt[n-nl:], sc, st

@@ -47,6 +47,8 @@ type Engine struct {
 	sBits                        []uint64    // V: the normalised stake as float64 bits
 	pos                          []int       // validators with positive stake
 	cIdx                         []int       // per miner: a validator whose score was the consensus, or -1
+	rawC                         []float64   // M: last epoch's consensus before any quantisation
+	reach                        []float64   // M: twice how far the consensus moved last epoch (0: it did not)
 	deltaSum                     []float64   // M: Σ_i s_i W̃_ij, the instant-bond column sums
 	alphaConst                   float64     // the EMA rate when alphaUniform
 	alphaUniform                 bool        // every entry uses alphaConst (alphaRow returns nil)
@@ -95,6 +97,7 @@ func New(cfg Config, validators, miners int) (*Engine, error) {
 		s: make([]float64, validators), w: make([]float64, n), wt: make([]uint64, n), wb: make([]float64, n),
 		rowInv: make([]float64, validators), sBits: make([]uint64, validators),
 		pos: make([]int, 0, validators), deltaSum: make([]float64, miners), cIdx: make([]int, miners),
+		rawC: make([]float64, miners), reach: make([]float64, miners),
 		c: make([]float64, miners), r: make([]float64, miners), inc: make([]float64, miners),
 		vt: make([]float64, validators), div: make([]float64, validators),
 		v2:     v2State{row: make([]float64, miners), nz: make([]int32, miners), d: make([]float64, miners), old: make([]float64, miners)},
@@ -194,6 +197,7 @@ func (e *Engine) Clone() *Engine {
 	c.wt, c.sBits = append([]uint64(nil), e.wt...), append([]uint64(nil), e.sBits...)
 	c.pos = append([]int(nil), e.pos...)
 	c.cIdx = append([]int(nil), e.cIdx...)
+	c.rawC, c.reach = cp(e.rawC), cp(e.reach)
 	c.c, c.r, c.inc, c.vt, c.div = cp(e.c), cp(e.r), cp(e.inc), cp(e.vt), cp(e.div)
 	c.delta, c.colSum, c.scores, c.stakes = cp(e.delta), cp(e.colSum), cp(e.scores), cp(e.stakes)
 	c.invOld, c.newSum = cp(e.invOld), cp(e.newSum)
@@ -271,6 +275,7 @@ func (e *Engine) Step(in Input) (Result, error) {
 	}
 
 	e.consensus(p.Kappa)
+	copy(e.rawC, e.c)
 	if compat != CompatChain {
 		e.quantizeConsensus()
 	}

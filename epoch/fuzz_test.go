@@ -9,7 +9,8 @@ import (
 // FuzzStep drives every variant with arbitrary stake and weights decoded from
 // the fuzzer's bytes: Step never panics, rejects non-finite or negative input
 // with an *InputError, and otherwise returns finite outputs whose incentive and
-// dividends sum to 1 or 0 (at most 1 under yuma-simulation's epsilon guards).
+// dividends sum to 1 or 0 (at most 1 under yuma-simulation's epsilon guards),
+// and, under the chain's rules, a consensus equal to the definition's.
 func FuzzStep(f *testing.F) {
 	f.Add(uint8(3), uint8(2), uint8(0), []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
 	f.Add(uint8(1), uint8(1), uint8(8), []byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f})
@@ -75,6 +76,13 @@ func FuzzStep(f *testing.F) {
 					}
 				case total != 0 && math.Abs(total-1) > 1e-5:
 					t.Fatalf("%+v: output sums to %v", cfg, total)
+				}
+			}
+			if cfg.Compat == CompatChain { // others quantise the consensus
+				for j := 0; j < m; j++ {
+					if want, near := bruteConsensus(e.prevW, e.s, v, m, j, cfg.Params.Kappa); !near && res.Consensus[j] != want {
+						t.Fatalf("%+v epoch %d: consensus[%d] = %v, want %v", cfg, ep, j, res.Consensus[j], want)
+					}
 				}
 			}
 			for _, x := range append(append([]float64{}, res.Consensus...), res.ValidatorTrust...) {
