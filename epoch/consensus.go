@@ -107,7 +107,9 @@ func (e *Engine) settle(j int, col []uint64, cb uint64) {
 // and hi = center + reach in one branch-free pass: with A the stake above hi
 // and M the positive stake in [lo, hi], the answer lies in [lo, hi] exactly
 // when A < κ ≤ A + M, and it is then the (κ − A)-upper quantile of the
-// scores in [lo, hi], which are collected in the same pass. Otherwise dir is
+// scores in [lo, hi], which are collected in the same pass. (Zero-stake
+// validators' scores may be collected too: with κ − A > 0 they can never be
+// the answer, as the next higher score qualifies as well.) Otherwise dir is
 // +1 (the answer is above hi) or −1 (below lo) and cb is that edge.
 func (e *Engine) bracketed(col []uint64, center, reach, kappa float64) (cb uint64, dir int) {
 	lo := math.Float64bits(max(0, center-reach))
@@ -118,8 +120,8 @@ func (e *Engine) bracketed(col []uint64, center, reach, kappa float64) (cb uint6
 	k := 0
 	for i, x := range col {
 		sb := s[i]
-		over := uint64(int64(hi-x) >> 63)                                       // x > hi
-		in := uint64(int64(lo-1-x)>>63) &^ over & uint64(int64(-int64(sb))>>63) // lo ≤ x ≤ hi, stake > 0
+		over := uint64(int64(hi-x) >> 63)       // x > hi
+		in := uint64(int64(lo-1-x)>>63) &^ over // lo ≤ x ≤ hi
 		above += math.Float64frombits(sb & over)
 		sc[k], st[k] = x, sb
 		k += int(in & 1)

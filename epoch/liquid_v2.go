@@ -57,9 +57,21 @@ func (liquidAlphaV2) prepare(e *Engine) {
 
 // rate is α for the distance d.
 func (st *v2State) rate(d float64) float64 {
-	z := max(-st.zMax, min(st.zMax, -st.k*(d-0.5)))
-	sig := 1 / (1 + expBounded(z))
-	return max(st.lo, min(st.hi, st.lo+sig*(st.hi-st.lo)))
+	x := [1]float64{d}
+	st.rates(x[:])
+	return x[0]
+}
+
+// rates replaces each distance in d by its rate. The loop body has no call
+// (expBounded is inlined), so the exponentials and divisions of successive
+// entries overlap.
+func (st *v2State) rates(d []float64) {
+	lo, hi, k, zMax := st.lo, st.hi, st.k, st.zMax
+	for t, x := range d {
+		z := max(-zMax, min(zMax, -k*(x-0.5)))
+		sig := 1 / (1 + expBounded(z))
+		d[t] = max(lo, min(hi, lo+sig*(hi-lo)))
+	}
 }
 
 // row computes validator i's rates. The distances are found in one branch-free
@@ -88,8 +100,9 @@ func (liquidAlphaV2) row(e *Engine, i int) []float64 {
 		ds[n] = math.Float64frombits(bits)
 		n += int((bits | -bits) >> 63) // advance when d ≠ 0
 	}
+	st.rates(ds[:n])
 	for k, j := range nz[:n] {
-		dst[j] = st.rate(ds[k])
+		dst[j] = ds[k]
 	}
 	return dst
 }
@@ -156,8 +169,11 @@ func (st *v2State) emaRelativeRow(b, wb, x, sums []float64) {
 			k += int(^zero & 1)
 		}
 		for t, j := range nz[:k] {
-			w := wb[j]
-			a := st.rate(min(1, max(0, olds[t]-w)))
+			ds[t] = min(1, max(0, olds[t]-wb[j]))
+		}
+		st.rates(ds[:k])
+		for t, j := range nz[:k] {
+			w, a := wb[j], ds[t]
 			y := min(1, (1-a)*olds[t]+a*w)
 			b[j] = y
 			sums[j] += y
@@ -181,8 +197,12 @@ func (st *v2State) emaRelativeRow(b, wb, x, sums []float64) {
 		nz[k], ds[k], olds[k] = int32(j), math.Float64frombits(d), old
 		k += int(^zero & 1)
 	}
+	for t := range ds[:k] {
+		ds[t] = min(1, ds[t])
+	}
+	st.rates(ds[:k])
 	for t, j := range nz[:k] {
-		a := st.rate(min(1, ds[t]))
+		a := ds[t]
 		y := min(1, (1-a)*olds[t]+a*wb[j])
 		b[j] = y
 		sums[j] += y
