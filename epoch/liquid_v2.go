@@ -43,7 +43,7 @@ func (liquidAlphaV2) prepare(e *Engine) {
 	if p.LiquidAlphaEffectiveWeights {
 		st.x = e.wb
 	}
-	st.lo, st.hi, st.k = p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness
+	st.lo, st.hi, st.k = p.AlphaLow+0, p.AlphaHigh+0, p.AlphaSigmoidSteepness // +0 turns −0 into 0
 	st.zMax = 700
 	if e.cfg.Compat == CompatChain {
 		st.zMax = 20
@@ -64,13 +64,21 @@ func (st *v2State) rate(d float64) float64 {
 
 // rates replaces each distance in d by its rate. The loop body has no call
 // (expBounded is inlined), so the exponentials and divisions of successive
-// entries overlap.
+// entries overlap. The exponent needs its clamp only when |k|/2 exceeds it
+// (d is in [0, 1]); the rate needs no lower clamp (σ > 0) and its upper one
+// is an integer min on the bits of non-negative numbers.
 func (st *v2State) rates(d []float64) {
-	lo, hi, k, zMax := st.lo, st.hi, st.k, st.zMax
+	lo, hiBits, span, k, zMax := st.lo, math.Float64bits(st.hi), st.hi-st.lo, st.k, st.zMax
+	if math.Abs(k)/2 <= zMax {
+		for t, x := range d {
+			sig := 1 / (1 + expBounded(-k*(x-0.5)))
+			d[t] = math.Float64frombits(min(math.Float64bits(lo+sig*span), hiBits))
+		}
+		return
+	}
 	for t, x := range d {
-		z := max(-zMax, min(zMax, -k*(x-0.5)))
-		sig := 1 / (1 + expBounded(z))
-		d[t] = max(lo, min(hi, lo+sig*(hi-lo)))
+		sig := 1 / (1 + expBounded(max(-zMax, min(zMax, -k*(x-0.5)))))
+		d[t] = math.Float64frombits(min(math.Float64bits(lo+sig*span), hiBits))
 	}
 }
 
