@@ -46,24 +46,10 @@ func clipRow(w, c, wb, r, ds []float64, s, beta float64) float64 {
 	c, wb, r = c[:n], wb[:n], r[:n]
 	var t0, t1 float64
 	switch {
-	case beta == 1 && ds == nil:
-		j := 0
-		for ; j+2 <= n; j += 2 {
-			c0, c1 := min(w[j], c[j]), min(w[j+1], c[j+1])
-			wb[j], wb[j+1] = c0, c1
-			t0 += c0
-			t1 += c1
-			r[j] += s * c0
-			r[j+1] += s * c1
-		}
-		if j < n {
-			cl := min(w[j], c[j])
-			wb[j] = cl
-			t0 += cl
-			r[j] += s * cl
-		}
 	case beta == 1:
-		ds = ds[:n]
+		if ds != nil {
+			ds = ds[:n]
+		}
 		j := 0
 		for ; j+2 <= n; j += 2 {
 			c0, c1 := min(w[j], c[j]), min(w[j+1], c[j+1])
@@ -72,15 +58,19 @@ func clipRow(w, c, wb, r, ds []float64, s, beta float64) float64 {
 			t1 += c1
 			r[j] += s * c0
 			r[j+1] += s * c1
-			ds[j] += s * c0
-			ds[j+1] += s * c1
+			if ds != nil {
+				ds[j] += s * c0
+				ds[j+1] += s * c1
+			}
 		}
 		if j < n {
 			cl := min(w[j], c[j])
 			wb[j] = cl
 			t0 += cl
 			r[j] += s * cl
-			ds[j] += s * cl
+			if ds != nil {
+				ds[j] += s * cl
+			}
 		}
 	default:
 		j := 0
