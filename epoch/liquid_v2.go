@@ -43,16 +43,34 @@ func (liquidAlphaV2) prepare(e *Engine) {
 	if p.LiquidAlphaEffectiveWeights {
 		st.x = e.wb
 	}
-	st.lo, st.hi, st.k = p.AlphaLow+0, p.AlphaHigh+0, p.AlphaSigmoidSteepness // +0 turns −0 into 0
-	st.zMax = 700
+	zMax := 700.0
 	if e.cfg.Compat == CompatChain {
-		st.zMax = 20
+		zMax = 20
 	}
-	st.atZero = st.rate(0)
+	st.setRule(p.AlphaLow, p.AlphaHigh, p.AlphaSigmoidSteepness, zMax)
 	// Effective weights at β = 1 are the clipped weights, never above the
 	// current consensus (nor above max(current, previous)).
 	st.sellOnly = p.LiquidAlphaEffectiveWeights && p.BondsPenalty == 1 && p.LiquidAlphaConsensus != ConsensusPrevious
 	e.alphaUniform = false
+}
+
+// setRule sets the sigmoid's bounds, steepness and exponent clamp, and the
+// rate at distance 0.
+func (st *v2State) setRule(lo, hi, k, zMax float64) {
+	st.lo, st.hi, st.k, st.zMax = lo+0, hi+0, k, zMax // +0 turns −0 into 0
+	st.atZero = st.rate(0)
+}
+
+// distance is liquid alpha v2's distance before its clamp at 1, as float64
+// bits: b − x when the bond is above the weight (selling), else max(0, x − c)
+// (buying). It is branch-free and never −0, so it is 0 exactly when its bits
+// are.
+func distance(x, b, c float64) uint64 {
+	sell := math.Float64bits(b - x)
+	selling := uint64(-int64(sell) >> 63) // all ones when b − x > 0
+	buy := math.Float64bits(x - c)
+	buy &^= uint64(int64(buy) >> 63) // negative (or −0) → 0
+	return sell&selling | buy&^selling
 }
 
 // rate is α for the distance d.
@@ -62,22 +80,23 @@ func (st *v2State) rate(d float64) float64 {
 	return x[0]
 }
 
-// rates replaces each distance in d by its rate. The loop body has no call
-// (expBounded is inlined), so the exponentials and divisions of successive
-// entries overlap. The exponent needs its clamp only when |k|/2 exceeds it
-// (d is in [0, 1]); the rate needs no lower clamp (σ > 0) and its upper one
-// is an integer min on the bits of non-negative numbers.
+// rates replaces each distance in d (non-negative) by its rate, after the
+// distance's clamp at 1. The loop body has no call (expBounded is inlined),
+// so the exponentials and divisions of successive entries overlap. The
+// exponent needs its clamp only when |k|/2 exceeds it (d is in [0, 1]); the
+// rate needs no lower clamp (σ > 0) and its upper one is an integer min on
+// the bits of non-negative numbers.
 func (st *v2State) rates(d []float64) {
 	lo, hiBits, span, k, zMax := st.lo, math.Float64bits(st.hi), st.hi-st.lo, st.k, st.zMax
 	if math.Abs(k)/2 <= zMax {
 		for t, x := range d {
-			sig := 1 / (1 + expBounded(-k*(x-0.5)))
+			sig := 1 / (1 + expBounded(-k*(min(1, x)-0.5)))
 			d[t] = math.Float64frombits(min(math.Float64bits(lo+sig*span), hiBits))
 		}
 		return
 	}
 	for t, x := range d {
-		sig := 1 / (1 + expBounded(max(-zMax, min(zMax, -k*(x-0.5)))))
+		sig := 1 / (1 + expBounded(max(-zMax, min(zMax, -k*(min(1, x)-0.5)))))
 		d[t] = math.Float64frombits(min(math.Float64bits(lo+sig*span), hiBits))
 	}
 }
@@ -94,19 +113,10 @@ func (liquidAlphaV2) row(e *Engine, i int) []float64 {
 	atZero := st.atZero
 	n := 0
 	for j, w := range x {
-		old := b[j]
-		// d = clamp(w − c, 0, 1) when w ≥ b (buying), else clamp(b − w, 0, 1).
-		buy, sell := math.Float64bits(min(1, w-c[j])), math.Float64bits(min(1, old-w))
-		var pick uint64 // all ones when buying
-		if w >= old {
-			pick = ^uint64(0)
-		}
-		bits := buy&pick | sell&^pick
-		bits &^= uint64(int64(bits) >> 63) // negative (or −0) → 0
+		d := distance(w, b[j], c[j])
 		dst[j] = atZero
-		nz[n] = int32(j)
-		ds[n] = math.Float64frombits(bits)
-		n += int((bits | -bits) >> 63) // advance when d ≠ 0
+		nz[n], ds[n] = int32(j), math.Float64frombits(d)
+		n += int((d | -d) >> 63) // advance when d ≠ 0
 	}
 	st.rates(ds[:n])
 	for k, j := range nz[:n] {
@@ -148,8 +158,6 @@ func (e *Engine) liquidConsensus() []float64 {
 	return e.c
 }
 
-func clamp01(x float64) float64 { return max(0, min(1, x)) }
-
 // emaRelativeRow is one row of Yuma3's bond update with liquid alpha v2's
 // rates folded in (the same numbers as rates from row fed to emaRelative).
 // Every entry is first updated at the distance-0 rate, which is what most
@@ -164,7 +172,7 @@ func (st *v2State) emaRelativeRow(b, wb, x, sums []float64) {
 	nz, ds, olds := st.nz[:n], st.d[:n], st.old[:n]
 	a0 := st.atZero
 	k := 0
-	if st.sellOnly { // x = W̃ ≤ c: d = max(0, b − W̃)
+	if st.sellOnly { // x = W̃ ≤ c: d = max(0, b − W̃), without reading x or c
 		for j, w := range wb {
 			old := b[j]
 			// All ones when old − w ≤ 0; a −0 difference reads as positive
@@ -177,36 +185,19 @@ func (st *v2State) emaRelativeRow(b, wb, x, sums []float64) {
 			k += int(^zero & 1)
 		}
 		for t, j := range nz[:k] {
-			ds[t] = min(1, max(0, olds[t]-wb[j]))
+			ds[t] = max(0, olds[t]-wb[j])
 		}
-		st.rates(ds[:k])
-		for t, j := range nz[:k] {
-			w, a := wb[j], ds[t]
-			y := min(1, (1-a)*olds[t]+a*w)
+	} else {
+		for j, w := range wb {
+			old := b[j]
+			d := distance(x[j], old, c[j])
+			zero := uint64((int64(d) - 1) >> 63) // all ones when d = 0
+			y := min(1, (1-a0)*old+a0*w)
 			b[j] = y
-			sums[j] += y
+			sums[j] += math.Float64frombits(math.Float64bits(y) & zero)
+			nz[k], ds[k], olds[k] = int32(j), math.Float64frombits(d), old
+			k += int(^zero & 1)
 		}
-		return
-	}
-	for j, w := range wb {
-		old := b[j]
-		xl := x[j]
-		// d = b − x when the bond is above the weight (selling), else
-		// max(0, x − c) (buying); the clamp at 1 waits for the listed few.
-		sell := math.Float64bits(old - xl)
-		selling := uint64(-int64(sell) >> 63) // all ones when old − x > 0
-		buy := math.Float64bits(xl - c[j])
-		buy &^= uint64(int64(buy) >> 63) // negative → 0
-		d := sell&selling | buy&^selling
-		zero := uint64((int64(d) - 1) >> 63) // all ones when d = 0
-		y := min(1, (1-a0)*old+a0*w)
-		b[j] = y
-		sums[j] += math.Float64frombits(math.Float64bits(y) & zero)
-		nz[k], ds[k], olds[k] = int32(j), math.Float64frombits(d), old
-		k += int(^zero & 1)
-	}
-	for t := range ds[:k] {
-		ds[t] = min(1, ds[t])
 	}
 	st.rates(ds[:k])
 	for t, j := range nz[:k] {

@@ -567,6 +567,8 @@ func emaLiquidV2(wb, bonds [][]sent, consensus []float64, n int, lo, hi, steep f
 	out := make([][]sent, len(wb))
 	alpha := make([]float64, n)
 	decayed := make([]float64, n)
+	var rule v2State
+	rule.setRule(lo, hi, steep, 20) // the chain's exp_safe clamp
 	for i := range wb {
 		wr, br := wb[i], bonds[i]
 		if len(wr) == 0 {
@@ -583,7 +585,7 @@ func emaLiquidV2(wb, bonds [][]sent, consensus []float64, n int, lo, hi, steep f
 				bv = br[bi].v
 				bi++
 			}
-			alpha[j] = sigmoidAlpha(consensus[j], wv, bv, lo, hi, steep)
+			alpha[j] = rule.rate(math.Float64frombits(distance(wv, bv, consensus[j])))
 		}
 		clear(decayed)
 		for _, e := range br {
@@ -599,19 +601,6 @@ func emaLiquidV2(wb, bonds [][]sent, consensus []float64, n int, lo, hi, steep f
 		out[i] = row
 	}
 	return out
-}
-
-// sigmoidAlpha is the chain's alpha_sigmoid in float64: the buy distance
-// clamp(w − c, 0, 1) when w ≥ b, else the sell distance clamp(b − w, 0, 1),
-// through α_lo + (α_hi − α_lo) / (1 + exp(clamp(−k (d − ½), −20, 20))).
-func sigmoidAlpha(c, w, b, lo, hi, steep float64) float64 {
-	d := clamp01(b - w)
-	if w >= b {
-		d = clamp01(w - c)
-	}
-	z := max(-20, min(20, -steep*(d-0.5)))
-	sig := 1 / (1 + math.Exp(z))
-	return max(lo, min(hi, lo+sig*(hi-lo)))
 }
 
 // liquidAlphaV1Rates is the chain's 2024 per-miner rate (see liquidAlphaV1);
