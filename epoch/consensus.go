@@ -29,7 +29,7 @@ func (e *Engine) consensus(kappa float64) {
 				e.scores[k] = math.Float64frombits(col[i])
 				e.stakes[k] = e.s[i]
 			}
-			e.c[j] = weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
+			e.c[j] = e.sel.weightedUpperQuantile(e.scores[:n], e.stakes[:n], kappa, total)
 		}
 		return
 	}
@@ -64,7 +64,7 @@ func (e *Engine) consensus(kappa float64) {
 		}
 		// Gather the positive scores of positive-stake validators,
 		// branch-free (a zero score advances nothing).
-		sc, st := e.selScore[0], e.selStake[0]
+		sc, st := e.sel.score[0], e.sel.stake[0]
 		k := 0
 		for _, i := range e.pos {
 			x := col[i]
@@ -75,7 +75,7 @@ func (e *Engine) consensus(kappa float64) {
 			e.settle(j, col, 0)
 			continue
 		}
-		e.settle(j, col, selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa, pivot, pivoted))
+		e.settle(j, col, selectUpper(sc[:k], st[:k], e.sel.score[1], e.sel.stake[1], kappa, pivot, pivoted))
 	}
 }
 
@@ -114,7 +114,7 @@ func (e *Engine) settle(j int, col []uint64, cb uint64) {
 func (e *Engine) bracketed(col []uint64, center, reach, kappa float64) (cb uint64, dir int) {
 	lo := math.Float64bits(max(0, center-reach))
 	hi := math.Float64bits(center + reach)
-	sc, st := e.selScore[0][:len(col)], e.selStake[0][:len(col)]
+	sc, st := e.sel.score[0][:len(col)], e.sel.stake[0][:len(col)]
 	s := e.sBits[:len(col)]
 	above := 0.0
 	k := 0
@@ -136,7 +136,7 @@ func (e *Engine) bracketed(col []uint64, center, reach, kappa float64) (cb uint6
 	if above+mid < kappa {
 		return lo, -1
 	}
-	return selectUpper(sc[:k], st[:k], e.selScore[1], e.selStake[1], kappa-above, 0, false), 0
+	return selectUpper(sc[:k], st[:k], e.sel.score[1], e.sel.stake[1], kappa-above, 0, false), 0
 }
 
 // stakeAbove returns Σ s_i over the entries with col_i > p, where col and p
@@ -247,12 +247,26 @@ func hintedQuantile(col, s []uint64, k int, kappa float64) bool {
 	return gt+eq >= kappa
 }
 
+// selectBuffers holds selectUpper's ping-pong buffers: scores and stakes as
+// float64 bits, two of each.
+type selectBuffers struct {
+	score, stake [2][]uint64
+}
+
+// newSelectBuffers returns buffers for up to n scores.
+func newSelectBuffers(n int) selectBuffers {
+	return selectBuffers{
+		score: [2][]uint64{make([]uint64, n), make([]uint64, n)},
+		stake: [2][]uint64{make([]uint64, n), make([]uint64, n)},
+	}
+}
+
 // weightedUpperQuantile returns max{x ∈ scores : Σ_{score ≥ x} stake ≥ kappa}
-// or, when none qualifies, the smallest score (0 for no scores). It reorders
-// scores and stakes in place (quickselect with three-way partitioning). The
-// dense engine uses selectUpper; this float version serves the sparse
-// subnet engine and the total < κ case.
-func weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float64 {
+// for non-negative scores or, when none qualifies (total < kappa), the
+// smallest score (0 for no scores), by selectUpper on the buffers (at least
+// len(scores) long). The dense engine calls selectUpper directly; this float
+// front serves the sparse subnet engine and the total < κ case.
+func (buf *selectBuffers) weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float64 {
 	if len(scores) == 0 {
 		return 0
 	}
@@ -263,49 +277,9 @@ func weightedUpperQuantile(scores, stakes []float64, kappa, total float64) float
 		}
 		return lo
 	}
-	need := kappa
-	for len(scores) > 1 {
-		p := medianOfThree(scores[0], scores[len(scores)/2], scores[len(scores)-1])
-		// Partition into [> p | == p | < p].
-		gt, lt := 0, len(scores)
-		sumGT, sumEQ := 0.0, 0.0
-		for k := 0; k < lt; {
-			x := scores[k]
-			switch {
-			case x > p:
-				scores[k], scores[gt] = scores[gt], scores[k]
-				stakes[k], stakes[gt] = stakes[gt], stakes[k]
-				sumGT += stakes[gt]
-				gt++
-				k++
-			case x < p:
-				lt--
-				scores[k], scores[lt] = scores[lt], scores[k]
-				stakes[k], stakes[lt] = stakes[lt], stakes[k]
-			default:
-				sumEQ += stakes[k]
-				k++
-			}
-		}
-		switch {
-		case gt > 0 && sumGT >= need:
-			scores, stakes = scores[:gt], stakes[:gt]
-		case sumGT+sumEQ >= need || lt == len(scores):
-			return p
-		default:
-			need -= sumGT + sumEQ
-			scores, stakes = scores[lt:], stakes[lt:]
-		}
+	sc, st := buf.score[0][:len(scores)], buf.stake[0][:len(scores)]
+	for k, x := range scores {
+		sc[k], st[k] = math.Float64bits(x)&^signBit, math.Float64bits(stakes[k]) // −0 is 0
 	}
-	return scores[0]
-}
-
-func medianOfThree(a, b, c float64) float64 {
-	if a > b {
-		a, b = b, a
-	}
-	if b > c {
-		b = c
-	}
-	return max(a, b)
+	return math.Float64frombits(selectUpper(sc, st, buf.score[1], buf.stake[1], kappa, 0, false))
 }

@@ -42,25 +42,25 @@ type Engine struct {
 
 	// per-epoch buffers
 	s, w, wb, c, r, inc, vt, div []float64
-	wt                           []uint64    // row-normalised weights transposed (miners x validators), as float64 bits with the sign cleared
-	rowInv                       []float64   // V: 1 / (row sum + eps) of the raw weights, 0 for an empty row
-	sBits                        []uint64    // V: the normalised stake as float64 bits
-	pos                          []int       // validators with positive stake
-	cIdx                         []int       // per miner: a validator whose score was the consensus, or -1
-	rawC                         []float64   // M: last epoch's consensus before any quantisation
-	reach                        []float64   // M: twice how far the consensus moved last epoch (0: it did not)
-	deltaSum                     []float64   // M: Σ_i s_i W̃_ij, the instant-bond column sums
-	alphaConst                   float64     // the EMA rate when alphaUniform
-	alphaUniform                 bool        // every entry uses alphaConst (alphaRow returns nil)
-	bondsNormalized              bool        // e.bonds columns are known to sum to 1 or 0
-	v2                           v2State     // liquid alpha v2's per-epoch setup and row buffers
-	invOld, newSum               []float64   // M, yuma2's old- and new-bond column sums
-	delta                        []float64   // V x M scratch (instant bonds, normalised bonds)
-	colSum                       []float64   // M
-	scores, stakes               []float64   // V, for the weighted quantile
-	selScore, selStake           [2][]uint64 // V each: selectUpper's ping-pong buffers
-	quant                        []float64   // M, for liquid alpha v1 quantiles
-	laC                          []float64   // M, consensus fed to liquid alpha v2
+	wt                           []uint64      // row-normalised weights transposed (miners x validators), as float64 bits with the sign cleared
+	rowInv                       []float64     // V: 1 / (row sum + eps) of the raw weights, 0 for an empty row
+	sBits                        []uint64      // V: the normalised stake as float64 bits
+	pos                          []int         // validators with positive stake
+	cIdx                         []int         // per miner: a validator whose score was the consensus, or -1
+	rawC                         []float64     // M: last epoch's consensus before any quantisation
+	reach                        []float64     // M: twice how far the consensus moved last epoch (0: it did not)
+	deltaSum                     []float64     // M: Σ_i s_i W̃_ij, the instant-bond column sums
+	alphaConst                   float64       // the EMA rate when alphaUniform
+	alphaUniform                 bool          // every entry uses alphaConst (alphaRow returns nil)
+	bondsNormalized              bool          // e.bonds columns are known to sum to 1 or 0
+	v2                           v2State       // liquid alpha v2's per-epoch setup and row buffers
+	invOld, newSum               []float64     // M, yuma2's old- and new-bond column sums
+	delta                        []float64     // V x M scratch (instant bonds, normalised bonds)
+	colSum                       []float64     // M
+	scores, stakes               []float64     // V, for the weighted quantile
+	sel                          selectBuffers // V each: selectUpper's ping-pong buffers
+	quant                        []float64     // M, for liquid alpha v1 quantiles
+	laC                          []float64     // M, consensus fed to liquid alpha v2
 	warnings                     []string
 	unfolded                     bool // tests: Yuma3 takes liquid alpha v2's rates by row instead of folding them in
 }
@@ -103,9 +103,8 @@ func New(cfg Config, validators, miners int) (*Engine, error) {
 		v2:     v2State{row: make([]float64, miners), nz: make([]int32, miners), d: make([]float64, miners), old: make([]float64, miners)},
 		invOld: make([]float64, miners), newSum: make([]float64, miners), delta: make([]float64, n), colSum: make([]float64, miners),
 		scores: make([]float64, validators), stakes: make([]float64, validators),
-		selScore: [2][]uint64{make([]uint64, validators), make([]uint64, validators)},
-		selStake: [2][]uint64{make([]uint64, validators), make([]uint64, validators)},
-		quant:    make([]float64, miners), laC: make([]float64, miners),
+		sel:   newSelectBuffers(validators),
+		quant: make([]float64, miners), laC: make([]float64, miners),
 	}
 	return e, nil
 }
@@ -203,9 +202,7 @@ func (e *Engine) Clone() *Engine {
 	c.invOld, c.newSum = cp(e.invOld), cp(e.newSum)
 	c.v2 = v2State{row: cp(e.v2.row), nz: append([]int32(nil), e.v2.nz...), d: cp(e.v2.d), old: cp(e.v2.old)} // prepare refills the rest
 	c.quant, c.laC = cp(e.quant), cp(e.laC)
-	for k := range 2 {
-		c.selScore[k], c.selStake[k] = make([]uint64, e.v), make([]uint64, e.v)
-	}
+	c.sel = newSelectBuffers(e.v)
 	c.warnings = append([]string(nil), e.warnings...)
 	return &c
 }

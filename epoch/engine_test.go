@@ -35,7 +35,8 @@ func TestWeightedUpperQuantileChainKernel(t *testing.T) {
 				total += tc.stake[i]
 			}
 		}
-		if got := weightedUpperQuantile(sc, st, 0.51, total); got != tc.want {
+		buf := newSelectBuffers(len(sc))
+		if got := buf.weightedUpperQuantile(sc, st, 0.51, total); got != tc.want {
 			t.Errorf("stake %v score %v: got %v, want %v", tc.stake, tc.score, got, tc.want)
 		}
 	}

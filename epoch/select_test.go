@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestSelectUpperMatchesQuickselect compares the branch-free selection with
-// the float quickselect and with a brute-force definition on random columns
+// TestSelectUpperMatchesQuickselect compares the branch-free selection (and
+// its float front) with a classic three-way quickselect and with a
+// brute-force definition on random columns
 // with ties, tiny stakes, κ at the edges and pivots that are, or are not,
 // among the scores.
 func TestSelectUpperMatchesQuickselect(t *testing.T) {
@@ -62,7 +63,11 @@ func TestSelectUpperMatchesQuickselect(t *testing.T) {
 			pivot = r.Float64()
 		}
 		got := math.Float64frombits(selectUpper(sc, st, make([]uint64, n), make([]uint64, n), kappa, math.Float64bits(pivot), r.IntN(3) > 0))
-		ref := weightedUpperQuantile(append([]float64(nil), scores...), append([]float64(nil), stakes...), kappa, sum)
+		ref := referenceQuickselect(append([]float64(nil), scores...), append([]float64(nil), stakes...), kappa)
+		buf := newSelectBuffers(n)
+		if front := buf.weightedUpperQuantile(scores, stakes, kappa, sum); front != got {
+			t.Fatalf("trial %d: float front %v, selectUpper %v", trial, front, got)
+		}
 		if got != ref || (math.Abs(got-want) > 0 && !nearTie(scores, stakes, kappa)) {
 			t.Fatalf("trial %d: n %d κ %v: selectUpper %v, quickselect %v, brute force %v", trial, n, kappa, got, ref, want)
 		}
@@ -84,4 +89,46 @@ func nearTie(scores, stakes []float64, kappa float64) bool {
 		}
 	}
 	return false
+}
+
+// referenceQuickselect is an independent reference for selectUpper: a classic
+// in-place quickselect with three-way partitioning (median-of-three pivots)
+// returning max{x : Σ_{score ≥ x} stake ≥ kappa}, for a total that reaches
+// kappa. It reorders scores and stakes.
+func referenceQuickselect(scores, stakes []float64, kappa float64) float64 {
+	need := kappa
+	for len(scores) > 1 {
+		a, b, c := scores[0], scores[len(scores)/2], scores[len(scores)-1]
+		p := max(min(a, b), min(max(a, b), c))
+		gt, lt := 0, len(scores)
+		sumGT, sumEQ := 0.0, 0.0
+		for k := 0; k < lt; {
+			x := scores[k]
+			switch {
+			case x > p:
+				scores[k], scores[gt] = scores[gt], scores[k]
+				stakes[k], stakes[gt] = stakes[gt], stakes[k]
+				sumGT += stakes[gt]
+				gt++
+				k++
+			case x < p:
+				lt--
+				scores[k], scores[lt] = scores[lt], scores[k]
+				stakes[k], stakes[lt] = stakes[lt], stakes[k]
+			default:
+				sumEQ += stakes[k]
+				k++
+			}
+		}
+		switch {
+		case gt > 0 && sumGT >= need:
+			scores, stakes = scores[:gt], stakes[:gt]
+		case sumGT+sumEQ >= need || lt == len(scores):
+			return p
+		default:
+			need -= sumGT + sumEQ
+			scores, stakes = scores[lt:], stakes[lt:]
+		}
+	}
+	return scores[0]
 }

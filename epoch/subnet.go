@@ -443,6 +443,7 @@ func sparseConsensus(stake []float64, w [][]sent, n int, kappa float64) []float6
 	}
 	out := make([]float64, n)
 	scores, stakes := make([]float64, k), make([]float64, k)
+	buf := newSelectBuffers(k)
 	for j := 0; j < n; j++ {
 		if !nonzero[j] {
 			continue
@@ -451,7 +452,7 @@ func sparseConsensus(stake []float64, w [][]sent, n int, kappa float64) []float6
 		for r, i := range pos {
 			stakes[r] = stake[i]
 		}
-		out[j] = weightedUpperQuantile(scores, stakes, kappa, total)
+		out[j] = buf.weightedUpperQuantile(scores, stakes, kappa, total)
 	}
 	return out
 }
