@@ -291,6 +291,42 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("input %+v: err %v, want an input error on %s", tc.in, err, tc.field)
 		}
 	}
+	// Negative weights are caught by the sign of their normalised value, in
+	// the four-row blocks and in the remainder, whether the row total is
+	// positive or 0; −0 is a valid 0. A rejected epoch changes no state.
+	e5, _ := New(configWithDefaults(Config{Yuma: Yuma3}), 5, 2)
+	ok := Input{Stake: []float64{1, 2, 3, 4, 5}, Weights: []float64{1, 0, 0, 1, 1, 1, 2, 1, 1, 2}}
+	if _, err := e5.Step(ok); err != nil {
+		t.Fatal(err)
+	}
+	before := append([]float64(nil), e5.Bonds()...)
+	for _, bad := range []struct {
+		k     int
+		x     float64
+		field string
+	}{
+		{1, -0.5, "weights[0][1]"}, // block, positive row total
+		{5, -1, "weights[2][1]"},   // block, row total 0 (with weights[2][0] = 1)
+		{9, -3, "weights[4][1]"},   // remainder, negative total
+		{8, -1e-300, "weights[4][0]"},
+	} {
+		in := Input{Stake: ok.Stake, Weights: append([]float64(nil), ok.Weights...)}
+		in.Weights[bad.k] = bad.x
+		_, err := e5.Step(in)
+		if err == nil || !IsInputError(err) || !strings.HasPrefix(err.Error(), bad.field) {
+			t.Errorf("weight %v at %d: err %v, want an input error on %s", bad.x, bad.k, err, bad.field)
+		}
+		for k, b := range e5.Bonds() {
+			if b != before[k] {
+				t.Fatalf("rejected epoch changed bond %d: %v -> %v", k, before[k], b)
+			}
+		}
+	}
+	negZero := Input{Stake: ok.Stake, Weights: append([]float64(nil), ok.Weights...)}
+	negZero.Weights[1], negZero.Weights[9] = math.Copysign(0, -1), math.Copysign(0, -1)
+	if _, err := e5.Step(negZero); err != nil {
+		t.Errorf("-0 weights rejected: %v", err)
+	}
 	if _, err := New(Config{Yuma: "yuma9"}, 2, 2); err == nil {
 		t.Error("unknown yuma accepted")
 	}
